@@ -1,0 +1,75 @@
+# Interview Kit: `make run` serves the app, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run serve migrate bank login test test-fast test-browser lint format bench fixture check-compose clean
+
+help:
+	@echo "make run      set up (venv, deps, migrate, bank, login) and serve on http://$(HOST):$(PORT)"
+	@echo "make test     run the whole test suite (DATABASE_URL picks PostgreSQL; default SQLite)"
+	@echo "make lint     ruff check and format check"
+	@echo "make bench    performance figures (query counts and timings on a large bank)"
+	@echo "make fixture  regenerate fixtures/questionbank.json from the guide and its guidance"
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/activate requirements.lock pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+bank: migrate
+	$(PY) manage.py load_bank
+
+login: migrate
+	$(PY) manage.py ensure_login
+
+run: bank login
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: install
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(PY) bench/run.py
+
+fixture: install
+	rm -f /tmp/interview-kit-fixture.sqlite3
+	DATABASE_URL=sqlite:////tmp/interview-kit-fixture.sqlite3 $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=sqlite:////tmp/interview-kit-fixture.sqlite3 $(PY) manage.py import_guide fixtures/llm_guide.txt -v0
+	DATABASE_URL=sqlite:////tmp/interview-kit-fixture.sqlite3 $(PY) manage.py dumpdata \
+		questionbank.Level questionbank.Topic questionbank.Question \
+		--natural-foreign --natural-primary --indent 1 -o fixtures/questionbank.json
+	rm -f /tmp/interview-kit-fixture.sqlite3
+
+check-compose: install
+	$(PY) -c "import compose, pathlib, subprocess, sys; \
+		binary = pathlib.Path(compose.__file__).parent / 'docker-compose'; \
+		sys.exit(subprocess.call([str(binary), '-f', 'docker-compose.yml', 'config', '--quiet']))"
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,277 @@
+"""Reading the LLM interview guide and its answer guidance: parsing only, no database.
+
+The guide's format:
+- ``Part N: LLM <Level> ...`` starts a level; the next line describes it.
+- ``N. <Topic>`` starts a topic of the current part.
+- After ``Advanced Topics & Specialized Areas`` every unnumbered heading starts a topic that
+  applies to all levels; a heading directly followed by another heading (``System Design
+  Questions`` then ``ML System Design``) is the section of that next topic.
+- ``- <question>`` is a question of the current topic; before the first part, ``- Part ...``
+  lines describe the structure and are no questions.
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils.text import slugify
+
+from .models import Kind, normalize_text
+
+ADVANCED_HEADING = "Advanced Topics & Specialized Areas"
+SUPER_HARD_TOPIC = "Super Hard Challenges"
+PART_RE = re.compile(r"^Part\s+(\d+)\s*:\s*LLM\s+([A-Za-z][\w-]*)")
+TOPIC_RE = re.compile(r"^(\d+)\.\s+(\S.*)$")
+KIND_BY_TOPIC = {
+    "Coding & Implementation": Kind.CODING,
+    "ML System Design": Kind.SYSTEM_DESIGN,
+    "Behavioral Questions (Use STAR Framework)": Kind.BEHAVIORAL,
+    "Case Studies & Scenario-Based Questions": Kind.SCENARIO,
+}
+SYSTEM_DESIGN_RE = re.compile(r"^(design\b|how would you design\b)", re.IGNORECASE)
+CODING_RE = re.compile(r"^(implement\b|write\b.*\bcode\b|code\b)", re.IGNORECASE)
+
+
+class GuideError(ValueError):
+    """A malformed guide or guidance file; the message names the line."""
+
+    def __init__(self, message: str, line: int | None = None, source: str = ""):
+        self.line = line
+        where = [source] if source else []
+        if line is not None:
+            where.append(f"line {line}")
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+@dataclass
+class ParsedLevel:
+    name: str
+    rank: int
+    description: str = ""
+    line: int = 0
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
+
+
+@dataclass
+class ParsedTopic:
+    name: str
+    section: str
+    position: int
+    line: int
+    all_levels: bool
+    level: ParsedLevel | None = None
+    questions: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
+
+
+@dataclass
+class ParsedQuestion:
+    text: str
+    line: int
+    kind: str
+    difficulty: int
+    topic_slugs: list[str]
+    level_slugs: list[str]
+
+    @property
+    def key(self) -> str:
+        return normalize_text(self.text)
+
+
+@dataclass
+class ParsedGuide:
+    levels: list[ParsedLevel]
+    topics: list[ParsedTopic]
+    questions: list[ParsedQuestion]
+
+
+def kind_for(topic_name: str, text: str) -> str:
+    if topic_name in KIND_BY_TOPIC:
+        return KIND_BY_TOPIC[topic_name]
+    if SYSTEM_DESIGN_RE.match(text):
+        return Kind.SYSTEM_DESIGN
+    if CODING_RE.match(text):
+        return Kind.CODING
+    return Kind.CONCEPTUAL
+
+
+def difficulty_for(index: int, count: int, topic_name: str) -> int:
+    """The i-th of n questions (from 0), sorted simple to hard, gets 1 + floor(5 i / n)."""
+    if topic_name == SUPER_HARD_TOPIC:
+        return 5
+    return 1 + (5 * index) // count
+
+
+def decode(data: bytes, source: str = "") -> str:
+    """The guide's bytes as text, or an error naming the first line that is not text."""
+    bad = data.find(b"\x00")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = exc.start if bad < 0 else min(bad, exc.start)
+    if bad >= 0:
+        line = data.count(b"\n", 0, bad) + 1
+        raise GuideError("not a text file (binary or non-UTF-8 data)", line, source)
+    return text
+
+
+def parse_guide(text: str, source: str = "") -> ParsedGuide:
+    levels: list[ParsedLevel] = []
+    topics: list[ParsedTopic] = []
+    level: ParsedLevel | None = None
+    topic: ParsedTopic | None = None
+    advanced = False
+    expect_description = False
+
+    def fail(message, lineno):
+        raise GuideError(message, lineno, source)
+
+    def start_topic(name, section, lineno):
+        nonlocal topic
+        if topic is not None and not topic.questions:
+            fail(f"topic {topic.name!r} has no questions", topic.line)
+        topic = ParsedTopic(
+            name=name.strip(),
+            section=section,
+            position=len(topics) + 1,
+            line=lineno,
+            all_levels=advanced,
+            level=None if advanced else level,
+        )
+        if any(t.slug == topic.slug for t in topics):
+            fail(f"topic {topic.name!r} appears twice", lineno)
+        topics.append(topic)
+
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        if m := PART_RE.match(line):
+            if topic is not None and not topic.questions:
+                fail(f"topic {topic.name!r} has no questions", topic.line)
+            level = ParsedLevel(name=m[2], rank=int(m[1]), line=lineno)
+            if any(lv.slug == level.slug or lv.rank == level.rank for lv in levels):
+                fail(f"level {level.name!r} (part {level.rank}) appears twice", lineno)
+            levels.append(level)
+            topic, advanced, expect_description = None, False, True
+            continue
+        is_question = line.startswith("-")
+        topic_match = TOPIC_RE.match(line)
+        if expect_description:
+            expect_description = False
+            if not is_question and not topic_match and line != ADVANCED_HEADING:
+                level.description = line
+                continue
+        if is_question:
+            question = line[1:].strip()
+            if not levels and question.startswith("Part "):
+                continue  # the structure list before the first part describes the levels
+            if topic is None:
+                fail("a question before any topic", lineno)
+            if not question:
+                fail("an empty question", lineno)
+            topic.questions.append((lineno, question))
+            continue
+        if line == ADVANCED_HEADING:
+            if not levels:
+                fail("a topic before any part", lineno)
+            if topic is not None and not topic.questions:
+                fail(f"topic {topic.name!r} has no questions", topic.line)
+            advanced, topic = True, None
+            continue
+        if topic_match:
+            if level is None:
+                fail("a topic before any part", lineno)
+            start_topic(topic_match[2], f"Part {level.rank}: LLM {level.name}", lineno)
+            continue
+        if advanced:
+            section = ADVANCED_HEADING
+            if topic is not None and not topic.questions:
+                # A heading with no questions of its own is the section of the heading after it.
+                topics.pop()
+                section, topic = topic.name, None
+            start_topic(line, section, lineno)
+            continue
+        if not levels:
+            continue  # the preamble: title, introduction, "Structure:"
+        fail(f"unrecognised line {line[:60]!r} (expected a topic, a question or a part)", lineno)
+
+    if topic is not None and not topic.questions:
+        fail(f"topic {topic.name!r} has no questions", topic.line)
+    if not levels:
+        raise GuideError("no 'Part N: LLM <Level>' heading: this is not a guide", None, source)
+    if not topics:
+        raise GuideError("no topics", None, source)
+    return ParsedGuide(levels=levels, topics=topics, questions=_merge_questions(levels, topics))
+
+
+def _merge_questions(levels, topics) -> list[ParsedQuestion]:
+    """One question per distinct text; a text under two topics carries both (and both levels)."""
+    all_level_slugs = [lv.slug for lv in sorted(levels, key=lambda lv: lv.rank)]
+    by_key: dict[str, ParsedQuestion] = {}
+    for topic in topics:
+        level_slugs = all_level_slugs if topic.all_levels else [topic.level.slug]
+        count = len(topic.questions)
+        for index, (lineno, text) in enumerate(topic.questions):
+            key = normalize_text(text)
+            if key in by_key:
+                q = by_key[key]
+                if topic.slug not in q.topic_slugs:
+                    q.topic_slugs.append(topic.slug)
+                q.level_slugs = [s for s in all_level_slugs if s in {*q.level_slugs, *level_slugs}]
+                continue
+            by_key[key] = ParsedQuestion(
+                text=text,
+                line=lineno,
+                kind=kind_for(topic.name, text),
+                difficulty=difficulty_for(index, count, topic.name),
+                topic_slugs=[topic.slug],
+                level_slugs=list(level_slugs),
+            )
+    return list(by_key.values())
+
+
+@dataclass
+class Guidance:
+    key_points: list[str]
+    follow_ups: list[str]
+    red_flags: list[str]
+    minutes: int
+    reading: str = ""
+
+
+def load_guidance(directory: Path) -> dict[str, Guidance]:
+    """Every ``*.toml`` in ``directory`` keyed by normalized question text."""
+    out: dict[str, Guidance] = {}
+    if not directory.is_dir():
+        return out
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise GuideError(f"unreadable guidance: {exc}", None, path.name) from exc
+        for n, entry in enumerate(data.get("question", []), 1):
+            text = str(entry.get("text", "")).strip()
+            if not text:
+                raise GuideError(f"guidance entry {n} has no text", None, path.name)
+            key = normalize_text(text)
+            if key in out:
+                raise GuideError(f"guidance for {text!r} given twice", None, path.name)
+            minutes = entry.get("minutes")
+            if not isinstance(minutes, int) or not 1 <= minutes <= 120:
+                raise GuideError(f"guidance for {text!r}: minutes must be 1..120", None, path.name)
+            out[key] = Guidance(
+                key_points=[str(p).strip() for p in entry.get("key_points", [])],
+                follow_ups=[str(p).strip() for p in entry.get("follow_ups", [])],
+                red_flags=[str(p).strip() for p in entry.get("red_flags", [])],
+                minutes=minutes,
+                reading=str(entry.get("reading", "")).strip(),
+            )
+    return out

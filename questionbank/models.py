@@ -1,0 +1,283 @@
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower, Replace, Trim
+from django.urls import reverse
+
+
+def normalize_text(text: str) -> str:
+    """Question text up to case and white space: the key of the uniqueness rule."""
+    return " ".join(text.split()).casefold()
+
+
+def normalized_text_expression(field: str = "text"):
+    """The same normalization in SQL, portable across SQLite and PostgreSQL.
+
+    Tabs and line breaks become spaces, then runs of spaces are folded by halving
+    (six passes fold any run of up to 64), then trimmed and lower-cased.
+    """
+    expr = F(field)
+    for ch in ("\r", "\n", "\t"):
+        expr = Replace(expr, Value(ch), Value(" "))
+    for _ in range(6):
+        expr = Replace(expr, Value("  "), Value(" "))
+    return Lower(Trim(expr))
+
+
+def split_lines(text: str) -> list[str]:
+    """A multi-line field as its list of points (one per line, bullets stripped)."""
+    points = []
+    for line in text.splitlines():
+        line = line.strip().lstrip("-•*").strip()
+        if line:
+            points.append(line)
+    return points
+
+
+class Kind(models.TextChoices):
+    CONCEPTUAL = "conceptual", "Conceptual"
+    CODING = "coding", "Coding"
+    SYSTEM_DESIGN = "system_design", "System design"
+    BEHAVIORAL = "behavioral", "Behavioral"
+    SCENARIO = "scenario", "Scenario"
+
+
+DEFAULT_MINUTES = {
+    Kind.CONCEPTUAL: 5,
+    Kind.CODING: 20,
+    Kind.SYSTEM_DESIGN: 25,
+    Kind.BEHAVIORAL: 8,
+    Kind.SCENARIO: 10,
+}
+
+
+class Score(models.IntegerChoices):
+    """The one anchored 4-point scale every question is scored on."""
+
+    POOR = 1, "Poor"
+    MIXED = 2, "Mixed"
+    GOOD = 3, "Good"
+    EXCELLENT = 4, "Excellent"
+
+
+class LevelManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Level(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    rank = models.PositiveSmallIntegerField(unique=True, help_text="Order of levels, lowest first")
+    description = models.TextField(blank=True)
+
+    objects = LevelManager()
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class TopicQuerySet(models.QuerySet):
+    def for_level(self, level):
+        return self.filter(questions__levels=level, questions__status=Status.ACTIVE).distinct()
+
+
+class TopicManager(models.Manager.from_queryset(TopicQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    section = models.CharField(
+        max_length=120, blank=True, help_text="The guide's part or heading this topic sits under"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = TopicManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", "Active"
+    RETIRED = "retired", "Retired"
+
+
+class KindRubric(models.Model):
+    """Default anchors of the 4-point scale for one kind of question."""
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)
+    poor = models.TextField("1 Poor")
+    mixed = models.TextField("2 Mixed")
+    good = models.TextField("3 Good")
+    excellent = models.TextField("4 Excellent")
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="kindrubric_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"Rubric for {self.get_kind_display().lower()} questions"
+
+    def anchors(self) -> dict[int, str]:
+        return {1: self.poor, 2: self.mixed, 3: self.good, 4: self.excellent}
+
+
+class QuestionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Status.ACTIVE)
+
+    def for_level(self, level):
+        return self.filter(levels=level)
+
+    def search(self, text: str):
+        for word in text.split():
+            self = self.filter(text__icontains=word)
+        return self
+
+    def filtered(self, *, level=None, topic=None, difficulty=None, kind=None, q=""):
+        qs = self
+        if level:
+            qs = qs.filter(levels=level)
+        if topic:
+            qs = qs.filter(topics=topic)
+        if difficulty:
+            qs = qs.filter(difficulty=difficulty)
+        if kind:
+            qs = qs.filter(kind=kind)
+        if q:
+            qs = qs.search(q)
+        return qs
+
+    def with_tags(self):
+        """Levels and topics prefetched: the list pages' bundle."""
+        return self.prefetch_related(
+            models.Prefetch("levels", queryset=Level.objects.order_by("rank")),
+            models.Prefetch("topics", queryset=Topic.objects.order_by("position")),
+        )
+
+    def for_bank(self):
+        return self.active().with_tags().order_by("difficulty", "source_line", "id")
+
+
+class Question(models.Model):
+    text = models.TextField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CONCEPTUAL)
+    difficulty = models.PositiveSmallIntegerField(default=3, help_text="1 easiest .. 5 hardest")
+    levels = models.ManyToManyField(Level, related_name="questions")
+    topics = models.ManyToManyField(Topic, related_name="questions")
+    guidance = models.TextField(
+        blank=True, help_text="Key points a strong answer covers, one per line"
+    )
+    follow_ups = models.TextField(
+        "follow-up probes",
+        blank=True,
+        help_text="Probes that separate Good from Excellent, one per line",
+    )
+    red_flags = models.TextField(
+        blank=True, help_text="Misconceptions that mark a Poor or Mixed answer, one per line"
+    )
+    reading = models.TextField(
+        blank=True, help_text="Which reading of an ambiguous question the guidance takes"
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(default=5)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # Anchor overrides: empty means the kind's default anchor applies.
+    anchor_poor = models.TextField("override: 1 Poor", blank=True)
+    anchor_mixed = models.TextField("override: 2 Mixed", blank=True)
+    anchor_good = models.TextField("override: 3 Good", blank=True)
+    anchor_excellent = models.TextField("override: 4 Excellent", blank=True)
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Where the question came from, e.g. the guide's file"
+    )
+    source_line = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("source_line").asc(nulls_last=True), "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(difficulty__gte=1) & Q(difficulty__lte=5),
+                name="question_difficulty_1_to_5",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="question_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="question_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_minutes__gte=1) & Q(estimated_minutes__lte=120),
+                name="question_minutes_1_to_120",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="question_text_not_empty"),
+            models.UniqueConstraint(
+                normalized_text_expression(),
+                name="question_text_unique_ci_ws",
+                violation_error_message="A question with this text (ignoring case and spaces) "
+                "already exists.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "difficulty"], name="question_status_difficulty"),
+            models.Index(fields=["kind"], name="question_kind"),
+        ]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 80 else self.text[:77] + "..."
+
+    def get_absolute_url(self):
+        return reverse("questionbank:detail", args=[self.pk])
+
+    @property
+    def is_active(self):
+        return self.status == Status.ACTIVE
+
+    def key_points(self) -> list[str]:
+        return split_lines(self.guidance)
+
+    def follow_up_list(self) -> list[str]:
+        return split_lines(self.follow_ups)
+
+    def red_flag_list(self) -> list[str]:
+        return split_lines(self.red_flags)
+
+    def anchors(self, rubrics: dict[str, "KindRubric"] | None = None) -> dict[int, str]:
+        """The 4 anchors this question is scored on: its overrides, else its kind's defaults."""
+        if rubrics is None:
+            rubrics = rubrics_by_kind()
+        default = rubrics.get(self.kind)
+        base = default.anchors() if default else dict.fromkeys(Score.values, "")
+        overrides = {
+            1: self.anchor_poor,
+            2: self.anchor_mixed,
+            3: self.anchor_good,
+            4: self.anchor_excellent,
+        }
+        return {s: overrides[s].strip() or base[s] for s in Score.values}
+
+    def rubric(self, rubrics=None) -> list[tuple[int, str, str]]:
+        """(score, label, anchor) rows for templates."""
+        anchors = self.anchors(rubrics)
+        return [(s, Score(s).label, anchors[s]) for s in Score.values]
+
+
+def rubrics_by_kind() -> dict[str, KindRubric]:
+    return {r.kind: r for r in KindRubric.objects.all()}

@@ -1,0 +1,199 @@
+"""Writes to the question bank that span models, each inside a transaction."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .guide import Guidance, GuideError, ParsedGuide, decode, load_guidance, parse_guide
+from .models import DEFAULT_MINUTES, Level, Question, Topic, normalize_text
+
+
+def _check_tags(levels: Iterable[Level], topics: Iterable[Topic]) -> None:
+    errors = {}
+    if not list(levels):
+        errors["levels"] = "A question needs at least one level."
+    if not list(topics):
+        errors["topics"] = "A question needs at least one topic."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def question_create(
+    *, text: str, levels: Iterable[Level], topics: Iterable[Topic], **fields
+) -> Question:
+    """A new question with its levels and topics; at least one of each, or nothing is written."""
+    levels, topics = list(levels), list(topics)
+    _check_tags(levels, topics)
+    question = Question(text=text.strip(), **fields)
+    if "estimated_minutes" not in fields:
+        question.estimated_minutes = DEFAULT_MINUTES.get(question.kind, 5)
+    question.full_clean()
+    question.save()
+    question.levels.set(levels)
+    question.topics.set(topics)
+    return question
+
+
+@transaction.atomic
+def question_set_tags(
+    *, question: Question, levels: Iterable[Level], topics: Iterable[Topic]
+) -> Question:
+    levels, topics = list(levels), list(topics)
+    _check_tags(levels, topics)
+    question.levels.set(levels)
+    question.topics.set(topics)
+    return question
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    questions_created: int = 0
+    questions_changed: int = 0
+
+    @property
+    def lines(self) -> list[str]:
+        return [*self.created, *self.changed]
+
+    def summary(self, dry_run: bool = False) -> str:
+        verb = "Would create" if dry_run else "Created"
+        return (
+            f"{verb} {self.questions_created} questions, changed {self.questions_changed}, "
+            f"{self.unchanged} unchanged ({len(self.created)} objects created, "
+            f"{len(self.changed)} changed in all)."
+        )
+
+
+GUIDE_FIELDS = (
+    "kind",
+    "difficulty",
+    "source",
+    "source_line",
+    "estimated_minutes",
+    "guidance",
+    "follow_ups",
+    "red_flags",
+    "reading",
+)
+
+
+def guide_import_file(
+    *, path: Path, guidance_dir: Path | None = None, dry_run: bool = False
+) -> ImportReport:
+    """Parse a guide file (and its guidance) and import it; a malformed file writes nothing."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise GuideError(f"cannot read {path}: {exc.strerror}") from exc
+    guide = parse_guide(decode(data, path.name), source=path.name)
+    guidance = load_guidance(guidance_dir if guidance_dir is not None else path.parent / "guidance")
+    return guide_import(guide=guide, guidance=guidance, source=path.name, dry_run=dry_run)
+
+
+def guide_import(
+    *, guide: ParsedGuide, guidance: dict[str, Guidance], source: str, dry_run: bool = False
+) -> ImportReport:
+    known = {q.key for q in guide.questions}
+    strays = [key for key in guidance if key not in known]
+    if strays:
+        raise GuideError(f"guidance names a question that is not in the guide: {strays[0]!r}")
+    report = ImportReport()
+    with transaction.atomic():
+        levels = _import_levels(guide, report)
+        topics = _import_topics(guide, report)
+        existing = {
+            normalize_text(q.text): q for q in Question.objects.prefetch_related("levels", "topics")
+        }
+        for parsed in guide.questions:
+            _import_question(
+                parsed, guidance.get(parsed.key), source, existing, levels, topics, report
+            )
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _import_levels(guide, report) -> dict[str, Level]:
+    out = {}
+    for parsed in guide.levels:
+        values = {"name": parsed.name, "rank": parsed.rank, "description": parsed.description}
+        level, created = Level.objects.get_or_create(slug=parsed.slug, defaults=values)
+        if created:
+            report.created.append(f"create level {level.name}")
+        else:
+            _update(level, values, f"level {level.name}", report)
+        out[parsed.slug] = level
+    return out
+
+
+def _import_topics(guide, report) -> dict[str, Topic]:
+    out = {}
+    for parsed in guide.topics:
+        values = {"name": parsed.name, "section": parsed.section, "position": parsed.position}
+        topic, created = Topic.objects.get_or_create(slug=parsed.slug, defaults=values)
+        if created:
+            report.created.append(f"create topic {topic.name}")
+        else:
+            _update(topic, values, f"topic {topic.name}", report)
+        out[parsed.slug] = topic
+    return out
+
+
+def _update(obj, values: dict, label: str, report: ImportReport) -> bool:
+    diffs = [
+        f"{name}: {getattr(obj, name)!r} -> {value!r}"
+        for name, value in values.items()
+        if getattr(obj, name) != value
+    ]
+    if diffs:
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.save()
+        report.changed.append(f"change {label}: " + "; ".join(diffs))
+    return bool(diffs)
+
+
+def _import_question(parsed, guidance, source, existing, levels, topics, report) -> None:
+    values = {
+        "kind": parsed.kind,
+        "difficulty": parsed.difficulty,
+        "source": source,
+        "source_line": parsed.line,
+        "estimated_minutes": guidance.minutes if guidance else DEFAULT_MINUTES[parsed.kind],
+        "guidance": "\n".join(guidance.key_points) if guidance else "",
+        "follow_ups": "\n".join(guidance.follow_ups) if guidance else "",
+        "red_flags": "\n".join(guidance.red_flags) if guidance else "",
+        "reading": guidance.reading if guidance else "",
+    }
+    want_levels = [levels[s] for s in parsed.level_slugs]
+    want_topics = [topics[s] for s in parsed.topic_slugs]
+    question = existing.get(parsed.key)
+    label = f"question (line {parsed.line}) {parsed.text[:60]!r}"
+    if question is None:
+        question = Question.objects.create(text=parsed.text, **values)
+        question.levels.set(want_levels)
+        question.topics.set(want_topics)
+        existing[parsed.key] = question
+        report.created.append(f"create {label}")
+        report.questions_created += 1
+        return
+    changed = _update(question, values, label, report)
+    # Tags are added, never removed: a curator's extra topic or level survives a re-import.
+    missing_levels = [lv for lv in want_levels if lv not in question.levels.all()]
+    missing_topics = [t for t in want_topics if t not in question.topics.all()]
+    if missing_levels or missing_topics:
+        question.levels.add(*missing_levels)
+        question.topics.add(*missing_topics)
+        added = ", ".join(str(x) for x in [*missing_levels, *missing_topics])
+        report.changed.append(f"change {label}: add {added}")
+        changed = True
+    if changed:
+        report.questions_changed += 1
+    else:
+        report.unchanged += 1
