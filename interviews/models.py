@@ -1,0 +1,341 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from questionbank.models import Kind, Level, Question, Score
+
+VIEW_ALL_PERMISSION = "interviews.view_all_interviews"
+
+
+def can_view_all(user) -> bool:
+    """Hiring managers (and superusers) read every candidate and scorecard."""
+    return user.is_authenticated and user.has_perm(VIEW_ALL_PERMISSION)
+
+
+class CandidateQuerySet(models.QuerySet):
+    def for_dashboard(self):
+        return self.select_related("level").order_by("-created_at")
+
+    def for_debrief(self):
+        return self.select_related("level", "created_by")
+
+
+class Candidate(models.Model):
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    level = models.ForeignKey(
+        Level, on_delete=models.PROTECT, related_name="candidates", verbose_name="target level"
+    )
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="candidate_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("interviews:candidate", args=[self.pk])
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    LIVE = "live", "Live"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Recommendation(models.TextChoices):
+    """No neutral option: the interviewer must lean one way."""
+
+    STRONG_NO_HIRE = "strong_no_hire", "Strong no hire"
+    NO_HIRE = "no_hire", "No hire"
+    HIRE = "hire", "Hire"
+    STRONG_HIRE = "strong_hire", "Strong hire"
+
+
+class KitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(Q(owner=user) | Q(shared=True))
+
+    def with_counts(self):
+        return self.select_related("owner", "level").annotate(question_count=Count("items"))
+
+
+class Kit(models.Model):
+    """A named, reusable, ordered set of questions for a level: an interview template."""
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kits"
+    )
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="kits")
+    shared = models.BooleanField(default=False, help_text="Everyone can use a shared kit")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = KitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="kit_name_not_empty"),
+            models.UniqueConstraint(fields=["owner", "name"], name="kit_unique_name_per_owner"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("interviews:kit", args=[self.pk])
+
+
+class KitQuestion(models.Model):
+    kit = models.ForeignKey(Kit, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="kit_items")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["kit", "question"], name="kitquestion_unique_question"),
+            models.UniqueConstraint(fields=["kit", "position"], name="kitquestion_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.kit}: {self.position}"
+
+
+class InterviewQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        """What a user may change: only their own interviews."""
+        return self.filter(interviewer=user)
+
+    def visible_to(self, user):
+        """What a user may read: their own, or everything for hiring managers."""
+        return self if can_view_all(user) else self.owned_by(user)
+
+    def for_dashboard(self):
+        return self.select_related("candidate", "level").annotate(
+            question_count=Count("items"),
+            scored_count=Count("items", filter=Q(items__score__isnull=False)),
+        )
+
+    def with_items(self):
+        """The interview with its questions (snapshots) in order: composer, live, scorecard."""
+        return self.select_related(
+            "candidate", "candidate__level", "level", "interviewer"
+        ).prefetch_related(
+            Prefetch(
+                "items",
+                queryset=InterviewQuestion.objects.select_related("question").order_by("position"),
+            )
+        )
+
+
+class Interview(models.Model):
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="interviews")
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interviews"
+    )
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="interviews")
+    kit = models.ForeignKey(
+        Kit, on_delete=models.SET_NULL, null=True, blank=True, related_name="interviews"
+    )
+    title = models.CharField(max_length=200)
+    planned_minutes = models.PositiveSmallIntegerField(default=45)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    started_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    recommendation = models.CharField(
+        max_length=20, choices=Recommendation.choices, blank=True, default=""
+    )
+    summary = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InterviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("view_all_interviews", "Can read every candidate and scorecard")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="interview_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(recommendation__in=[*Recommendation.values, ""]),
+                name="interview_recommendation_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_minutes__gte=5) & Q(planned_minutes__lte=480),
+                name="interview_planned_minutes_5_to_480",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.SUBMITTED)
+                | (Q(submitted_at__isnull=False) & ~Q(recommendation="") & ~Q(summary="")),
+                name="interview_submitted_has_recommendation_and_summary",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.DRAFT) | Q(started_at__isnull=False),
+                name="interview_started_has_start_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["interviewer", "status"], name="interview_owner_status")]
+
+    def __str__(self):
+        return f"{self.title} ({self.candidate})"
+
+    def get_absolute_url(self):
+        if self.status == Status.DRAFT:
+            return reverse("interviews:compose", args=[self.pk])
+        if self.status == Status.LIVE:
+            return reverse("interviews:live", args=[self.pk])
+        return reverse("interviews:scorecard", args=[self.pk])
+
+    @property
+    def is_draft(self):
+        return self.status == Status.DRAFT
+
+    @property
+    def is_live(self):
+        return self.status == Status.LIVE
+
+    @property
+    def is_submitted(self):
+        return self.status == Status.SUBMITTED
+
+    def start(self) -> None:
+        """Draft -> live, recording the time; starting a live interview again changes nothing."""
+        if self.status == Status.SUBMITTED:
+            raise ValueError("A submitted interview cannot be started again.")
+        if self.status == Status.DRAFT:
+            self.status = Status.LIVE
+            self.started_at = timezone.now()
+            self.save(update_fields=["status", "started_at", "updated_at"])
+
+    def elapsed_seconds(self, now=None) -> int:
+        if not self.started_at:
+            return 0
+        end = self.submitted_at or now or timezone.now()
+        return max(0, int((end - self.started_at).total_seconds()))
+
+
+class InterviewQuestion(models.Model):
+    """A bank question in an interview, with a snapshot of what the interviewer saw."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="interview_items")
+    position = models.PositiveIntegerField()
+    # Snapshot, taken when added: later edits to the bank never change a past interview.
+    text = models.TextField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    difficulty = models.PositiveSmallIntegerField()
+    anchors = models.JSONField(default=dict, help_text='{"1": "Poor ...", ..., "4": "..."}')
+    guidance = models.TextField(blank=True)
+    follow_ups = models.TextField(blank=True)
+    red_flags = models.TextField(blank=True)
+    topics = models.JSONField(default=list, help_text="[[slug, name], ...] at the time of adding")
+    estimated_minutes = models.PositiveSmallIntegerField(default=5)
+    # Scoring.
+    score = models.PositiveSmallIntegerField(choices=Score.choices, null=True, blank=True)
+    skipped = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+    notes_version = models.PositiveIntegerField(
+        default=0, help_text="Raised on every notes save; a save based on an older one is refused"
+    )
+    seconds_spent = models.PositiveIntegerField(default=0)
+    planned = models.BooleanField(default=True, help_text="False when added during the interview")
+    reason = models.CharField(max_length=300, blank=True, help_text="Why auto-compose chose it")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "question"], name="interviewquestion_unique_question"
+            ),
+            models.UniqueConstraint(
+                fields=["interview", "position"], name="interviewquestion_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=4)),
+                name="interviewquestion_score_1_to_4",
+            ),
+            models.CheckConstraint(
+                condition=~(Q(skipped=True) & Q(score__isnull=False)),
+                name="interviewquestion_skipped_has_no_score",
+            ),
+            models.CheckConstraint(
+                condition=Q(difficulty__gte=1) & Q(difficulty__lte=5),
+                name="interviewquestion_difficulty_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.text[:60]}"
+
+    @property
+    def state(self) -> str:
+        if self.skipped:
+            return "skipped"
+        if self.score is not None:
+            return "scored"
+        return "open"
+
+    @property
+    def score_label(self) -> str:
+        return Score(self.score).label if self.score else ""
+
+    def rubric(self) -> list[tuple[int, str, str]]:
+        return [(s, Score(s).label, self.anchors.get(str(s), "")) for s in Score.values]
+
+    def topic_names(self) -> list[str]:
+        return [name for _slug, name in self.topics]
+
+    @classmethod
+    def snapshot_of(cls, question: Question, rubrics) -> dict:
+        return {
+            "question": question,
+            "text": question.text,
+            "kind": question.kind,
+            "difficulty": question.difficulty,
+            "anchors": {str(k): v for k, v in question.anchors(rubrics).items()},
+            "guidance": question.guidance,
+            "follow_ups": question.follow_ups,
+            "red_flags": question.red_flags,
+            "topics": [[t.slug, t.name] for t in question.topics.all()],
+            "estimated_minutes": question.estimated_minutes,
+        }
+
+
+class Amendment(models.Model):
+    """A change to a submitted scorecard: who, when, what changed."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="amendments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField()
+    changes = models.JSONField(
+        default=list, help_text='[{"field": ..., "question": ..., "old": ..., "new": ...}]'
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="amendment_reason_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"Amendment of {self.interview} by {self.user} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,8 +1,34 @@
 from django.urls import path
 
-from . import views
+from .views import compose, home, live, scorecard
 
 app_name = "interviews"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    # home: dashboard and candidates
+    path("", home.dashboard, name="dashboard"),
+    path("candidates/", home.candidate_list, name="candidate_list"),
+    path("candidates/<int:pk>/", scorecard.candidate, name="candidate"),
+    # composing a draft, kits
+    path("interviews/new/", compose.interview_new, name="interview_new"),
+    path("interviews/<int:pk>/compose/", compose.compose, name="compose"),
+    path("interviews/<int:pk>/compose/add/", compose.add_question, name="add_question"),
+    path("interviews/<int:pk>/compose/remove/", compose.remove_question, name="remove_question"),
+    path("interviews/<int:pk>/compose/move/", compose.move_question, name="move_question"),
+    path("interviews/<int:pk>/compose/reorder/", compose.reorder, name="reorder"),
+    path("interviews/<int:pk>/compose/auto/", compose.autocompose, name="autocompose"),
+    path("interviews/<int:pk>/save-kit/", compose.save_kit, name="save_kit"),
+    path("kits/", compose.kit_list, name="kit_list"),
+    path("kits/<int:pk>/", compose.kit_detail, name="kit"),
+    # live
+    path("interviews/<int:pk>/start/", live.start, name="start"),
+    path("interviews/<int:pk>/live/", live.live, name="live"),
+    path("interviews/<int:pk>/live/add/", live.add_unplanned, name="add_unplanned"),
+    path("interviews/<int:pk>/items/<int:item_pk>/score/", live.score, name="score"),
+    path("interviews/<int:pk>/items/<int:item_pk>/notes/", live.notes, name="notes"),
+    path("interviews/<int:pk>/items/<int:item_pk>/time/", live.record_time, name="record_time"),
+    path("interviews/<int:pk>/submit/", live.submit, name="submit"),
+    # scorecard, amend, exports, debrief
+    path("interviews/<int:pk>/", scorecard.scorecard, name="scorecard"),
+    path("interviews/<int:pk>/amend/", scorecard.amend, name="amend"),
+    path("interviews/<int:pk>/export.<str:fmt>", scorecard.export, name="export"),
 ]

@@ -1,0 +1,1 @@
+"""Interview forms, one module per area, mirroring interviews/views/."""

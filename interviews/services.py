@@ -1,0 +1,403 @@
+"""Writes across interview models: small typed functions, each inside a transaction.
+
+Every function checks that the interview is in a state that allows the change and raises
+``ValidationError`` with a message for the user otherwise; nothing is written then.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from questionbank.models import Level, Question, rubrics_by_kind
+
+from .models import (
+    Amendment,
+    Candidate,
+    Interview,
+    InterviewQuestion,
+    Kit,
+    KitQuestion,
+    Recommendation,
+    Status,
+)
+
+POSITION_SHIFT = 1_000_000
+
+
+class StaleNotes(ValidationError):
+    """A notes save based on an older version than the server's: refused, nothing written."""
+
+    def __init__(self, item: InterviewQuestion):
+        self.item = item
+        super().__init__(
+            "These notes were changed elsewhere (another tab or device) after you loaded them. "
+            "Your text was not saved over the newer notes: copy it, reload, and merge.",
+            code="stale",
+        )
+
+
+def _lock(interview: Interview) -> Interview:
+    """Re-read the interview under a row lock so concurrent requests serialize."""
+    return Interview.objects.select_for_update().get(pk=interview.pk)
+
+
+def _require_status(interview: Interview, *allowed: str, action: str) -> None:
+    if interview.status not in allowed:
+        raise ValidationError(
+            f"Cannot {action}: this interview is {interview.get_status_display().lower()}.",
+            code="status",
+        )
+
+
+def asked_question_ids(candidate: Candidate, *, exclude: Interview | None = None) -> set[int]:
+    """Bank questions this candidate was already asked in another (live or submitted) interview."""
+    qs = InterviewQuestion.objects.filter(
+        interview__candidate=candidate, interview__status__in=[Status.LIVE, Status.SUBMITTED]
+    )
+    if exclude is not None:
+        qs = qs.exclude(interview=exclude)
+    return set(qs.values_list("question_id", flat=True))
+
+
+@transaction.atomic
+def candidate_create(*, name: str, level: Level, created_by, email: str = "", notes: str = ""):
+    candidate = Candidate(
+        name=name.strip(), email=email.strip(), level=level, notes=notes, created_by=created_by
+    )
+    candidate.full_clean()
+    candidate.save()
+    return candidate
+
+
+@transaction.atomic
+def interview_create(
+    *,
+    interviewer,
+    candidate: Candidate,
+    level: Level,
+    planned_minutes: int,
+    title: str = "",
+    kit: Kit | None = None,
+) -> Interview:
+    interview = Interview(
+        candidate=candidate,
+        interviewer=interviewer,
+        level=level,
+        planned_minutes=planned_minutes,
+        title=title.strip() or f"{level.name} interview with {candidate.name}",
+        kit=kit,
+    )
+    interview.full_clean()
+    interview.save()
+    if kit is not None:
+        items = kit.items.select_related("question").prefetch_related("question__topics")
+        _append_questions(interview, [item.question for item in items], planned=True)
+    return interview
+
+
+def _append_questions(
+    interview: Interview, questions: Sequence[Question], *, planned: bool, reasons=None
+) -> list[InterviewQuestion]:
+    rubrics = rubrics_by_kind()
+    start = (interview.items.aggregate(m=Max("position"))["m"] or 0) + 1
+    reasons = reasons or [""] * len(questions)
+    return InterviewQuestion.objects.bulk_create(
+        InterviewQuestion(
+            interview=interview,
+            position=start + i,
+            planned=planned,
+            reason=reason[:300],
+            **InterviewQuestion.snapshot_of(question, rubrics),
+        )
+        for i, (question, reason) in enumerate(zip(questions, reasons, strict=True))
+    )
+
+
+@transaction.atomic
+def interview_add_question(
+    *,
+    interview: Interview,
+    question: Question,
+    confirm_repeat: bool = False,
+    reason: str = "",
+) -> InterviewQuestion:
+    """Add a bank question at the end. Drafts plan it; a live interview adds it unplanned."""
+    interview = _lock(interview)
+    _require_status(interview, Status.DRAFT, Status.LIVE, action="add a question")
+    if not question.is_active:
+        raise ValidationError(
+            "This question is retired and can no longer be added.", code="retired"
+        )
+    if interview.items.filter(question=question).exists():
+        raise ValidationError("This question is already in the interview.", code="duplicate")
+    if not confirm_repeat and question.pk in asked_question_ids(
+        interview.candidate, exclude=interview
+    ):
+        raise ValidationError(
+            f"{interview.candidate.name} was already asked this question in another interview. "
+            "Confirm to add it anyway.",
+            code="repeat",
+        )
+    question = Question.objects.prefetch_related("topics").get(pk=question.pk)
+    (item,) = _append_questions(interview, [question], planned=interview.is_draft, reasons=[reason])
+    return item
+
+
+@transaction.atomic
+def interview_remove_question(*, interview: Interview, item_id: int) -> None:
+    interview = _lock(interview)
+    _require_status(interview, Status.DRAFT, action="remove a question")
+    deleted, _ = interview.items.filter(pk=item_id).delete()
+    if not deleted:
+        raise ValidationError("That question is not in this interview.", code="missing")
+    _renumber(interview, list(interview.items.order_by("position").values_list("pk", flat=True)))
+
+
+def _renumber(interview: Interview, item_ids: Sequence[int]) -> None:
+    """Positions 1..n in the given order, in two passes so the unique rule never trips."""
+    items = interview.items.in_bulk(list(item_ids))
+    ordered = [items[pk] for pk in item_ids]
+    for offset, item in enumerate(ordered, 1):
+        item.position = POSITION_SHIFT + offset
+    InterviewQuestion.objects.bulk_update(ordered, ["position"])
+    for offset, item in enumerate(ordered, 1):
+        item.position = offset
+    InterviewQuestion.objects.bulk_update(ordered, ["position"])
+
+
+@transaction.atomic
+def interview_reorder(*, interview: Interview, item_ids: Sequence[int]) -> None:
+    """The interview's questions in exactly this order: every one of its items, once."""
+    interview = _lock(interview)
+    _require_status(interview, Status.DRAFT, action="reorder questions")
+    try:
+        wanted = [int(pk) for pk in item_ids]
+    except (TypeError, ValueError) as exc:
+        raise ValidationError("The new order names something that is not a question.") from exc
+    current = set(interview.items.values_list("pk", flat=True))
+    if len(wanted) != len(set(wanted)) or set(wanted) != current:
+        raise ValidationError(
+            "The new order must name each question of this interview exactly once.",
+            code="order",
+        )
+    _renumber(interview, wanted)
+
+
+@transaction.atomic
+def interview_move(*, interview: Interview, item_id: int, offset: int) -> None:
+    """Move one question up (offset -1) or down (+1); at either end nothing changes."""
+    interview = _lock(interview)
+    _require_status(interview, Status.DRAFT, action="reorder questions")
+    order = list(interview.items.order_by("position").values_list("pk", flat=True))
+    if item_id not in order:
+        raise ValidationError("That question is not in this interview.", code="missing")
+    i = order.index(item_id)
+    j = min(max(i + offset, 0), len(order) - 1)
+    if i != j:
+        order.insert(j, order.pop(i))
+        _renumber(interview, order)
+
+
+@transaction.atomic
+def interview_replace_questions(
+    *, interview: Interview, questions: Sequence[Question], reasons: Sequence[str]
+) -> list[InterviewQuestion]:
+    """Replace a draft's questions (auto-compose's result)."""
+    interview = _lock(interview)
+    _require_status(interview, Status.DRAFT, action="compose")
+    interview.items.all().delete()
+    by_pk = Question.objects.prefetch_related("topics").in_bulk([q.pk for q in questions])
+    ordered = [by_pk[q.pk] for q in questions]
+    return _append_questions(interview, ordered, planned=True, reasons=list(reasons))
+
+
+@transaction.atomic
+def interview_start(*, interview: Interview) -> Interview:
+    interview = _lock(interview)
+    _require_status(interview, Status.DRAFT, Status.LIVE, action="start")
+    if not interview.items.exists():
+        raise ValidationError("Add at least one question before starting.", code="empty")
+    interview.start()
+    return interview
+
+
+@transaction.atomic
+def item_score(
+    *, item: InterviewQuestion, score: int | None = None, skipped: bool = False
+) -> InterviewQuestion:
+    """Score 1..4, skip, or clear (score None, skipped False) a question of a live interview."""
+    interview = _lock(item.interview)
+    _require_status(interview, Status.LIVE, action="score")
+    if score is not None and score not in (1, 2, 3, 4):
+        raise ValidationError(
+            "A score is 1 (Poor), 2 (Mixed), 3 (Good) or 4 (Excellent).", code="score"
+        )
+    if skipped and score is not None:
+        raise ValidationError("A skipped question has no score.", code="score")
+    item = InterviewQuestion.objects.get(pk=item.pk)
+    item.score, item.skipped = score, skipped
+    item.save(update_fields=["score", "skipped", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def item_save_notes(*, item: InterviewQuestion, notes: str, base_version: int) -> InterviewQuestion:
+    """Save notes written on top of ``base_version``; refuse (StaleNotes) if newer ones exist."""
+    interview = _lock(item.interview)
+    _require_status(interview, Status.LIVE, action="save notes")
+    item = InterviewQuestion.objects.select_for_update().get(pk=item.pk)
+    if item.notes == notes:
+        return item  # a retry of a save that already landed
+    if base_version != item.notes_version:
+        raise StaleNotes(item)
+    item.notes = notes
+    item.notes_version += 1
+    item.save(update_fields=["notes", "notes_version", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def item_add_time(*, item: InterviewQuestion, seconds: int) -> InterviewQuestion:
+    interview = _lock(item.interview)
+    _require_status(interview, Status.LIVE, action="record time")
+    seconds = max(0, min(int(seconds), 3600))
+    item = InterviewQuestion.objects.select_for_update().get(pk=item.pk)
+    item.seconds_spent += seconds
+    item.save(update_fields=["seconds_spent", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def interview_submit(
+    *, interview: Interview, recommendation: str, summary: str, allow_unscored: bool = False
+) -> Interview:
+    interview = _lock(interview)
+    _require_status(interview, Status.LIVE, action="submit")
+    errors = {}
+    if recommendation not in Recommendation.values:
+        errors["recommendation"] = (
+            "Choose a recommendation: strong no hire, no hire, hire or strong hire."
+        )
+    if not summary.strip():
+        errors["summary"] = "Write a summary of the interview."
+    open_count = interview.items.filter(score__isnull=True, skipped=False).count()
+    if open_count and not allow_unscored:
+        errors["allow_unscored"] = (
+            f"{open_count} question(s) have no score and were not skipped. Score or skip them, "
+            "or confirm that you leave them unscored."
+        )
+    if errors:
+        raise ValidationError(errors)
+    interview.recommendation = recommendation
+    interview.summary = summary.strip()
+    interview.status = Status.SUBMITTED
+    interview.submitted_at = timezone.now()
+    interview.save()
+    return interview
+
+
+@transaction.atomic
+def interview_amend(
+    *,
+    interview: Interview,
+    user,
+    reason: str,
+    recommendation: str | None = None,
+    summary: str | None = None,
+    scores: dict[int, int | None] | None = None,
+    notes: dict[int, str] | None = None,
+) -> Amendment | None:
+    """Change a submitted scorecard, recording who, when and every change. None if no change."""
+    interview = _lock(interview)
+    _require_status(interview, Status.SUBMITTED, action="amend")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why you amend the scorecard."})
+    changes = []
+    if recommendation is not None and recommendation != interview.recommendation:
+        if recommendation not in Recommendation.values:
+            raise ValidationError({"recommendation": "Choose a valid recommendation."})
+        changes.append(
+            {"field": "recommendation", "old": interview.recommendation, "new": recommendation}
+        )
+        interview.recommendation = recommendation
+    if summary is not None and summary.strip() != interview.summary:
+        if not summary.strip():
+            raise ValidationError({"summary": "The summary cannot be empty."})
+        changes.append({"field": "summary", "old": interview.summary, "new": summary.strip()})
+        interview.summary = summary.strip()
+    items = {item.pk: item for item in interview.items.all()}
+    for pk, score in (scores or {}).items():
+        item = items.get(pk)
+        if item is None:
+            raise ValidationError("That question is not in this interview.")
+        if score is not None and score not in (1, 2, 3, 4):
+            raise ValidationError("A score is 1 to 4.")
+        if score != item.score:
+            changes.append(
+                {"field": "score", "question": item.position, "old": item.score, "new": score}
+            )
+            item.score = score
+            item.skipped = item.skipped and score is None
+            item.save(update_fields=["score", "skipped", "updated_at"])
+    for pk, text in (notes or {}).items():
+        item = items.get(pk)
+        if item is None:
+            raise ValidationError("That question is not in this interview.")
+        if text != item.notes:
+            changes.append(
+                {"field": "notes", "question": item.position, "old": item.notes, "new": text}
+            )
+            item.notes = text
+            item.notes_version += 1
+            item.save(update_fields=["notes", "notes_version", "updated_at"])
+    if not changes:
+        return None
+    interview.save()
+    return Amendment.objects.create(
+        interview=interview, user=user, reason=reason.strip(), changes=changes
+    )
+
+
+@transaction.atomic
+def kit_save_from_interview(
+    *, interview: Interview, owner, name: str, shared: bool = False, description: str = ""
+) -> Kit:
+    """A new kit with the interview's questions in order."""
+    if not interview.items.exists():
+        raise ValidationError("The interview has no questions to save as a kit.")
+    if Kit.objects.filter(owner=owner, name=name.strip()).exists():
+        raise ValidationError({"name": "You already have a kit with this name."})
+    kit = Kit(
+        name=name.strip(),
+        owner=owner,
+        level=interview.level,
+        shared=shared,
+        description=description,
+    )
+    kit.full_clean()
+    kit.save()
+    kit_set_questions(
+        kit=kit,
+        question_ids=list(
+            interview.items.order_by("position").values_list("question_id", flat=True)
+        ),
+    )
+    return kit
+
+
+@transaction.atomic
+def kit_set_questions(*, kit: Kit, question_ids: Iterable[int]) -> Kit:
+    ids = [int(pk) for pk in question_ids]
+    if len(ids) != len(set(ids)):
+        raise ValidationError("A kit holds each question once.")
+    found = set(Question.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if missing := [pk for pk in ids if pk not in found]:
+        raise ValidationError(f"No question with id {missing[0]}.")
+    kit.items.all().delete()
+    KitQuestion.objects.bulk_create(
+        KitQuestion(kit=kit, question_id=pk, position=i) for i, pk in enumerate(ids, 1)
+    )
+    return kit

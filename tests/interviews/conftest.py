@@ -1,0 +1,119 @@
+"""Shared fixtures for the interviews tests: users in their groups, a bank, interviews."""
+
+import pytest
+
+from interviews import services
+from interviews.models import Status
+from questionbank.models import Kind, Level, Topic
+from tests.factories import QuestionFactory, TopicFactory, UserFactory, make_bank
+
+
+@pytest.fixture
+def interviewer(db):
+    return UserFactory(username="ines", groups=["Interviewers"])
+
+
+@pytest.fixture
+def other_interviewer(db):
+    return UserFactory(username="omar", groups=["Interviewers"])
+
+
+@pytest.fixture
+def hiring_manager(db):
+    return UserFactory(username="hana", groups=["Hiring managers"])
+
+
+@pytest.fixture
+def as_interviewer(client, interviewer):
+    client.force_login(interviewer)
+    return client
+
+
+@pytest.fixture
+def level(db):
+    return Level.objects.create(name="Engineer", slug="engineer", rank=3)
+
+
+@pytest.fixture
+def topics(db):
+    return [
+        Topic.objects.create(name="RAG", slug="rag", position=1),
+        Topic.objects.create(name="Inference", slug="inference", position=2),
+        Topic.objects.create(
+            name="Behavioral Questions (Use STAR Framework)", slug="behavioral", position=3
+        ),
+    ]
+
+
+@pytest.fixture
+def bank(level, topics):
+    """Twelve active questions: four per topic, difficulties 1..4, the last topic behavioral."""
+    questions = []
+    for t, topic in enumerate(topics):
+        for d in range(1, 5):
+            questions.append(
+                QuestionFactory(
+                    text=f"{topic.name} question at difficulty {d}?",
+                    difficulty=d,
+                    kind=Kind.BEHAVIORAL if t == 2 else Kind.CONCEPTUAL,
+                    estimated_minutes=5,
+                    levels=[level],
+                    topics=[topic],
+                )
+            )
+    return questions
+
+
+@pytest.fixture
+def candidate(interviewer, level):
+    return services.candidate_create(name="Cam Candidate", level=level, created_by=interviewer)
+
+
+@pytest.fixture
+def draft(interviewer, candidate, level, bank):
+    """A draft with the first three bank questions."""
+    interview = services.interview_create(
+        interviewer=interviewer, candidate=candidate, level=level, planned_minutes=45
+    )
+    for question in bank[:3]:
+        services.interview_add_question(interview=interview, question=question)
+    return interview
+
+
+@pytest.fixture
+def live_interview(draft):
+    return services.interview_start(interview=draft)
+
+
+@pytest.fixture
+def submitted(live_interview):
+    for i, item in enumerate(live_interview.items.all()):
+        services.item_score(item=item, score=i % 4 + 1)
+    return services.interview_submit(
+        interview=live_interview, recommendation="hire", summary="Solid on retrieval."
+    )
+
+
+@pytest.fixture
+def big_interview(interviewer, candidate, level):
+    """A 40-question interview drawn from a bank of 3,000 questions (query-count tests)."""
+    extra_topics = [TopicFactory(name=f"Big topic {i}", slug=f"big-{i}") for i in range(12)]
+    questions = make_bank(3000, levels=[level], topics=extra_topics)
+    interview = services.interview_create(
+        interviewer=interviewer, candidate=candidate, level=level, planned_minutes=240
+    )
+    for question in questions[:40]:
+        services.interview_add_question(interview=interview, question=question)
+    return interview
+
+
+def make_status(interview, status):
+    """Move an interview to a status through the services (test helper)."""
+    if status in (Status.LIVE, Status.SUBMITTED):
+        services.interview_start(interview=interview)
+    if status == Status.SUBMITTED:
+        services.interview_submit(
+            interview=interview, recommendation="hire", summary="ok", allow_unscored=True
+        )
+    interview.refresh_from_db()
+    return interview
