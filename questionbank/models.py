@@ -15,12 +15,13 @@ def normalized_text_expression(field: str = "text"):
     Tabs and line breaks become spaces, then runs of spaces are folded by halving
     (six passes fold any run of up to 64), then trimmed and lower-cased.
     """
+    text = models.TextField()
     expr = F(field)
     for ch in ("\r", "\n", "\t"):
-        expr = Replace(expr, Value(ch), Value(" "))
+        expr = Replace(expr, Value(ch, text), Value(" ", text), output_field=text)
     for _ in range(6):
-        expr = Replace(expr, Value("  "), Value(" "))
-    return Lower(Trim(expr))
+        expr = Replace(expr, Value("  ", text), Value(" ", text), output_field=text)
+    return Lower(Trim(expr, output_field=text), output_field=text)
 
 
 def split_lines(text: str) -> list[str]:

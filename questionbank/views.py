@@ -1,18 +1,46 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
-from .models import Question
+from .forms import BankFilterForm
+from .models import Question, rubrics_by_kind
+
+PAGE_SIZE = 25
+
+
+def bank_page(request, queryset=None, *, prefix_id="bank"):
+    """The filter form and the page of results for a request: shared with the composer."""
+    form = BankFilterForm(request.GET or None, prefix_id=prefix_id)
+    results = (
+        form.filter(queryset)
+        if form.is_bound
+        else (queryset if queryset is not None else Question.objects.for_bank())
+    )
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return form, page, query.urlencode()
 
 
 @require_GET
 @login_required
+@vary_on_headers("HX-Request")
 def bank(request):
-    return render(request, "questionbank/bank.html", {})
+    form, page, query = bank_page(request)
+    template = "questionbank/bank.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    return render(request, template, {"form": form, "page": page, "query": query, "nav": "bank"})
 
 
 @require_GET
 @login_required
 def detail(request, pk: int):
     question = get_object_or_404(Question.objects.with_tags(), pk=pk)
-    return render(request, "questionbank/detail.html", {"question": question})
+    return render(
+        request,
+        "questionbank/detail.html",
+        {"question": question, "rubric": question.rubric(rubrics_by_kind()), "nav": "bank"},
+    )

@@ -1,3 +1,5 @@
+import itertools
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -67,14 +69,20 @@ class QuestionFactory(factory.django.DjangoModelFactory):
             self.topics.set(extracted if extracted is not None else [TopicFactory()])
 
 
+_made = itertools.count()
+
+
 def make_bank(count: int, *, levels=None, topics=None) -> list[Question]:
     """A large bank fast: bulk inserts, every question tagged with one level and one topic."""
-    levels = levels or [LevelFactory(name=f"Bulk L{i}", slug=f"bulk-l{i}") for i in range(3)]
+    batch = next(_made)
+    levels = levels or [
+        LevelFactory(name=f"Bulk L{i}", slug=f"bulk-l{i}", rank=200 + i) for i in range(3)
+    ]
     topics = topics or [TopicFactory(name=f"Bulk T{i}", slug=f"bulk-t{i}") for i in range(12)]
     kinds = list(Kind.values)
     questions = Question.objects.bulk_create(
         Question(
-            text=f"Bulk question {i} about subject {i * 31 % 997} and idea {i}",
+            text=f"Bulk question {i} about subject {i * 31 % 997} and idea {i} (set {batch})",
             kind=kinds[i % len(kinds)],
             difficulty=i % 5 + 1,
             estimated_minutes=3 + i % 10,

@@ -30,7 +30,11 @@ def test_the_database_refuses_a_second_copy_and_a_bad_score(draft, bank):
     item = draft.items.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         InterviewQuestion.objects.create(
-            interview=draft, question=item.question, position=99, text="x", kind="coding",
+            interview=draft,
+            question=item.question,
+            position=99,
+            text="x",
+            kind="coding",
             difficulty=1,
         )
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -93,7 +97,10 @@ def test_submit_rules(live_interview):
 def test_amend_records_history(submitted, interviewer):
     item = submitted.items.order_by("position").first()
     amendment = services.interview_amend(
-        interview=submitted, user=interviewer, reason="Misclick", scores={item.pk: 4},
+        interview=submitted,
+        user=interviewer,
+        reason="Misclick",
+        scores={item.pk: 4},
         recommendation="strong_hire",
     )
     assert amendment.changes == [

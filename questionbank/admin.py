@@ -1,0 +1,245 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.db.models import Count
+from django.utils.html import format_html, format_html_join
+from import_export.admin import ImportExportModelAdmin
+
+from .models import KindRubric, Level, Question, Status, Topic
+from .resources import QuestionResource
+from .similarity import similar_questions
+
+
+class QuestionAdminForm(forms.ModelForm):
+    confirm_not_duplicate = forms.BooleanField(
+        required=False,
+        label="Save anyway",
+        help_text="Tick after checking the likely duplicates listed above.",
+    )
+
+    class Meta:
+        model = Question
+        fields = (
+            "text",
+            "kind",
+            "difficulty",
+            "status",
+            "estimated_minutes",
+            "levels",
+            "topics",
+            "guidance",
+            "follow_ups",
+            "red_flags",
+            "reading",
+            "anchor_poor",
+            "anchor_mixed",
+            "anchor_good",
+            "anchor_excellent",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("levels", "topics"):
+            if name in self.fields:
+                self.fields[name].required = True
+        self.likely_duplicates = []
+
+    def clean(self):
+        cleaned = super().clean()
+        text = cleaned.get("text") or ""
+        text_changed = "text" in self.changed_data or self.instance.pk is None
+        if text and text_changed:
+            self.likely_duplicates = similar_questions(text, exclude_pk=self.instance.pk)
+            if self.likely_duplicates and not cleaned.get("confirm_not_duplicate"):
+                items = format_html_join(
+                    "",
+                    "<li>{} <small>(#{}, similarity {})</small></li>",
+                    ((q.text, q.pk, f"{score:.0%}") for q, score in self.likely_duplicates),
+                )
+                raise forms.ValidationError(
+                    format_html(
+                        "Likely duplicates already in the bank:<ul>{}</ul>Change the text, or "
+                        "tick “Save anyway” if it is really a new question.",
+                        items,
+                    ),
+                    code="likely_duplicate",
+                )
+        return cleaned
+
+
+class QuestionActionForm(ActionForm):
+    difficulty = forms.TypedChoiceField(
+        choices=[("", "difficulty…")] + [(d, d) for d in range(1, 6)],
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+    topic = forms.ModelChoiceField(Topic.objects.all(), required=False, empty_label="topic…")
+    level = forms.ModelChoiceField(Level.objects.all(), required=False, empty_label="level…")
+
+
+def action_param(request, name: str):
+    """One parameter of a bulk action, from the fields beside the action menu (None if bad)."""
+    try:
+        return QuestionActionForm.base_fields[name].clean(request.POST.get(name, ""))
+    except forms.ValidationError:
+        return None
+
+
+@admin.register(Question)
+class QuestionAdmin(ImportExportModelAdmin):
+    resource_classes = [QuestionResource]
+    form = QuestionAdminForm
+    action_form = QuestionActionForm
+    list_display = (
+        "short_text",
+        "level_list",
+        "topic_list",
+        "difficulty",
+        "kind",
+        "status",
+        "times_used",
+    )
+    list_display_links = ("short_text",)
+    list_editable = ("difficulty", "status")
+    list_filter = ("status", "kind", "difficulty", "levels", "topics")
+    search_fields = ("text",)
+    list_per_page = 50
+    filter_horizontal = ("levels", "topics")
+    readonly_fields = ("source", "source_line", "created_at", "updated_at")
+    actions = ["retire", "reactivate", "set_difficulty", "add_topic", "add_level"]
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "text",
+                    "confirm_not_duplicate",
+                    "kind",
+                    "difficulty",
+                    "status",
+                    "estimated_minutes",
+                    "levels",
+                    "topics",
+                )
+            },
+        ),
+        ("Answer guidance", {"fields": ("guidance", "follow_ups", "red_flags", "reading")}),
+        (
+            "Rubric anchors (empty: the kind's default anchors apply)",
+            {
+                "classes": ("collapse",),
+                "fields": ("anchor_poor", "anchor_mixed", "anchor_good", "anchor_excellent"),
+            },
+        ),
+        ("Provenance", {"fields": ("source", "source_line", "created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(times_used=Count("interview_items", distinct=True))
+            .prefetch_related("levels", "topics")
+        )
+
+    @admin.display(description="Question", ordering="text")
+    def short_text(self, obj):
+        return str(obj)
+
+    @admin.display(description="Levels")
+    def level_list(self, obj):
+        return ", ".join(level.name for level in obj.levels.all())
+
+    @admin.display(description="Topics")
+    def topic_list(self, obj):
+        return ", ".join(topic.name for topic in obj.topics.all())
+
+    @admin.display(description="Times used", ordering="times_used")
+    def times_used(self, obj):
+        return obj.times_used
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if getattr(form, "likely_duplicates", None):
+            self.message_user(
+                request,
+                "Saved although it looks like a question already in the bank.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Retire selected questions", permissions=["change"])
+    def retire(self, request, queryset):
+        count = queryset.update(status=Status.RETIRED)
+        self.message_user(request, f"Retired {count} question(s).", messages.SUCCESS)
+
+    @admin.action(description="Reactivate selected questions", permissions=["change"])
+    def reactivate(self, request, queryset):
+        count = queryset.update(status=Status.ACTIVE)
+        self.message_user(request, f"Reactivated {count} question(s).", messages.SUCCESS)
+
+    @admin.action(
+        description="Set difficulty (choose it beside the action)", permissions=["change"]
+    )
+    def set_difficulty(self, request, queryset):
+        difficulty = action_param(request, "difficulty")
+        if difficulty is None:
+            self.message_user(
+                request, "Choose a difficulty from 1 to 5 next to the action.", messages.ERROR
+            )
+            return
+        count = queryset.update(difficulty=difficulty)
+        self.message_user(
+            request, f"Set difficulty {difficulty} on {count} question(s).", messages.SUCCESS
+        )
+
+    @admin.action(description="Add a topic (choose it beside the action)", permissions=["change"])
+    def add_topic(self, request, queryset):
+        self._add_tag(request, queryset, "topic")
+
+    @admin.action(description="Add a level (choose it beside the action)", permissions=["change"])
+    def add_level(self, request, queryset):
+        self._add_tag(request, queryset, "level")
+
+    def _add_tag(self, request, queryset, name):
+        tag = action_param(request, name)
+        if tag is None:
+            self.message_user(request, f"Choose a {name} next to the action.", messages.ERROR)
+            return
+        through = getattr(Question, f"{name}s").through
+        have = set(
+            through.objects.filter(**{f"{name}": tag}, question__in=queryset).values_list(
+                "question_id", flat=True
+            )
+        )
+        new = [pk for pk in queryset.values_list("pk", flat=True) if pk not in have]
+        through.objects.bulk_create(through(question_id=pk, **{f"{name}_id": tag.pk}) for pk in new)
+        self.message_user(
+            request, f"Added {name} “{tag}” to {len(new)} question(s).", messages.SUCCESS
+        )
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "section", "position", "question_count")
+    list_editable = ("position",)
+    search_fields = ("name", "section")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(question_count=Count("questions"))
+
+    @admin.display(description="Questions", ordering="question_count")
+    def question_count(self, obj):
+        return obj.question_count
+
+
+@admin.register(Level)
+class LevelAdmin(admin.ModelAdmin):
+    list_display = ("name", "rank", "description")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(KindRubric)
+class KindRubricAdmin(admin.ModelAdmin):
+    list_display = ("kind", "poor", "mixed", "good", "excellent")

@@ -1,0 +1,54 @@
+from django import forms
+
+from .models import Kind, Level, Question, Topic
+
+DIFFICULTY_CHOICES = [("", "Any difficulty")] + [
+    (str(d), f"{d} · {label}")
+    for d, label in [(1, "easiest"), (2, "easy"), (3, "medium"), (4, "hard"), (5, "hardest")]
+]
+
+
+class BankFilterForm(forms.Form):
+    """The bank's filters, read from the query string; shared by /bank/ and the composer."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Search question text", "autocomplete": "off"}
+        ),
+    )
+    level = forms.ModelChoiceField(
+        Level.objects.all(), required=False, empty_label="Any level", to_field_name="slug"
+    )
+    topic = forms.ModelChoiceField(
+        Topic.objects.all(), required=False, empty_label="Any topic", to_field_name="slug"
+    )
+    difficulty = forms.TypedChoiceField(
+        choices=DIFFICULTY_CHOICES, required=False, coerce=int, empty_value=None
+    )
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *Kind.choices], required=False)
+
+    def __init__(self, *args, prefix_id: str = "bank", **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("id", f"{prefix_id}-{name}")
+
+    def filter(self, queryset=None):
+        """The filtered queryset; an invalid filter yields no results (the form shows why)."""
+        queryset = Question.objects.for_bank() if queryset is None else queryset
+        if not self.is_valid():
+            return queryset.none()
+        data = self.cleaned_data
+        return queryset.filtered(
+            level=data["level"],
+            topic=data["topic"],
+            difficulty=data["difficulty"],
+            kind=data["kind"],
+            q=data["q"].strip(),
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.fields)

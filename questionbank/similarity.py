@@ -1,0 +1,101 @@
+"""Likely duplicates: similar question text, not only identical.
+
+On PostgreSQL with pg_trgm the database ranks candidates by trigram similarity; elsewhere (SQLite)
+a portable fallback compares word sets and character sequences in Python.
+"""
+
+import re
+from difflib import SequenceMatcher
+from functools import cache
+
+from django.db import connection
+
+from .models import Question, normalize_text
+
+TRIGRAM_THRESHOLD = 0.45
+FALLBACK_THRESHOLD = 0.7
+WORD_RE = re.compile(r"[a-z0-9]+")
+STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "do",
+        "does",
+        "for",
+        "how",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "what",
+        "when",
+        "which",
+        "why",
+        "with",
+        "you",
+        "your",
+        "can",
+        "llm",
+        "llms",
+    ]
+)
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(w for w in WORD_RE.findall(normalize_text(text)) if w not in STOP)
+
+
+def text_similarity(a: str, b: str) -> float:
+    """0..1: the larger of word-set overlap (Jaccard) and character-sequence similarity."""
+    na, nb = normalize_text(a), normalize_text(b)
+    if na == nb:
+        return 1.0
+    wa, wb = words(a), words(b)
+    jaccard = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+    return max(jaccard, SequenceMatcher(None, na, nb).ratio())
+
+
+@cache
+def _has_trigram() -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        return cursor.fetchone() is not None
+
+
+def similar_questions(
+    text: str, *, exclude_pk=None, limit: int = 5
+) -> list[tuple[Question, float]]:
+    """The bank questions most like ``text``, most similar first, with their similarity."""
+    text = text.strip()
+    if not text:
+        return []
+    qs = Question.objects.all()
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    if _has_trigram():
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        found = (
+            qs.annotate(similarity=TrigramSimilarity("text", text))
+            .filter(similarity__gte=TRIGRAM_THRESHOLD)
+            .order_by("-similarity", "pk")[:limit]
+        )
+        return [(q, float(q.similarity)) for q in found]
+    scored = [
+        (pk, score)
+        for pk, other in qs.values_list("pk", "text")
+        if (score := text_similarity(text, other)) >= FALLBACK_THRESHOLD
+    ]
+    scored.sort(key=lambda row: (-row[1], row[0]))
+    scored = scored[:limit]
+    by_pk = Question.objects.in_bulk([pk for pk, _ in scored])
+    return [(by_pk[pk], score) for pk, score in scored]

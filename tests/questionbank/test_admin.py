@@ -1,0 +1,373 @@
+import csv
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from questionbank.models import Kind, KindRubric, Level, Question, Status, Topic
+from tests.factories import LevelFactory, QuestionFactory, TopicFactory, UserFactory, make_bank
+
+CHANGELIST = reverse("admin:questionbank_question_changelist")
+ADD = reverse("admin:questionbank_question_add")
+IMPORT = reverse("admin:questionbank_question_import")
+EXPORT = reverse("admin:questionbank_question_export")
+
+
+@pytest.fixture
+def tags(db):
+    return LevelFactory(name="Intern", slug="intern", rank=1), TopicFactory(name="RAG", slug="rag")
+
+
+@pytest.fixture
+def as_curator(client, curator):
+    client.force_login(curator)
+    return client
+
+
+def question_form(level, topic, **overrides):
+    data = {
+        "text": "How does nucleus sampling choose the next token?",
+        "kind": Kind.CONCEPTUAL,
+        "difficulty": 3,
+        "status": Status.ACTIVE,
+        "estimated_minutes": 5,
+        "levels": [level.pk],
+        "topics": [topic.pk],
+        "guidance": "",
+        "follow_ups": "",
+        "red_flags": "",
+        "reading": "",
+        "anchor_poor": "",
+        "anchor_mixed": "",
+        "anchor_good": "",
+        "anchor_excellent": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_curators_group_can_curate_the_bank_and_nothing_else(db):
+    perms = set(
+        Group.objects.get(name="Curators").permissions.values_list(
+            "content_type__app_label", flat=True
+        )
+    )
+    assert perms == {"questionbank"}
+    codenames = set(
+        Group.objects.get(name="Curators").permissions.values_list("codename", flat=True)
+    )
+    assert {"add_question", "change_question", "delete_question", "change_kindrubric"} <= codenames
+
+
+def test_curator_reaches_the_bank_but_not_users(as_curator, db):
+    assert as_curator.get(CHANGELIST).status_code == 200
+    assert as_curator.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_an_interviewer_cannot_curate(client, db):
+    client.force_login(UserFactory(username="x", groups=["Interviewers"]))
+    assert client.get(CHANGELIST).status_code == 302  # not staff: sent to the admin login
+
+
+def test_changelist_columns_filters_and_search(as_curator, tags):
+    level, topic = tags
+    QuestionFactory(text="What is retrieval augmented generation?", levels=[level], topics=[topic])
+    QuestionFactory(text="What is a tokenizer?", levels=[level], topics=[topic])
+    html = as_curator.get(CHANGELIST + "?q=retrieval").content.decode()
+    assert "What is retrieval augmented generation?" in html and "What is a tokenizer?" not in html
+    for heading in ("Levels", "Topics", "Difficulty", "Kind", "Status", "Times used"):
+        assert heading in html
+    html = as_curator.get(CHANGELIST).content.decode()
+    for filter_title in ("By status", "By kind", "By difficulty", "By levels", "By topics"):
+        assert filter_title in html
+
+
+def test_changelist_query_count_is_flat(as_curator, django_assert_num_queries, db):
+    make_bank(60)
+    with django_assert_num_queries(14) as ctx:
+        assert as_curator.get(CHANGELIST).status_code == 200
+    count = len(ctx.captured_queries)
+    make_bank(3000)
+    with django_assert_num_queries(count):
+        as_curator.get(CHANGELIST + "?p=3")
+
+
+def _action(client, action, ids, **extra):
+    data = {"action": action, "_selected_action": [str(pk) for pk in ids], **extra}
+    return client.post(CHANGELIST, data, follow=True)
+
+
+def test_bulk_actions(as_curator, tags):
+    level, topic = tags
+    q1, q2 = (QuestionFactory(levels=[level], topics=[topic]) for _ in range(2))
+    _action(as_curator, "retire", [q1.pk, q2.pk])
+    assert set(Question.objects.values_list("status", flat=True)) == {Status.RETIRED}
+    _action(as_curator, "reactivate", [q1.pk])
+    q1.refresh_from_db()
+    assert q1.status == Status.ACTIVE
+    _action(as_curator, "set_difficulty", [q1.pk, q2.pk], difficulty="5")
+    assert set(Question.objects.values_list("difficulty", flat=True)) == {5}
+    other_topic = TopicFactory(name="Agents", slug="agents")
+    _action(as_curator, "add_topic", [q1.pk], topic=str(other_topic.pk))
+    assert set(q1.topics.values_list("slug", flat=True)) == {"rag", "agents"}
+    other_level = LevelFactory(name="Engineer", slug="engineer", rank=3)
+    _action(as_curator, "add_level", [q1.pk, q2.pk], level=str(other_level.pk))
+    assert other_level.questions.count() == 2
+
+
+def test_set_difficulty_without_a_value_changes_nothing(as_curator, tags):
+    level, topic = tags
+    question = QuestionFactory(difficulty=2, levels=[level], topics=[topic])
+    response = _action(as_curator, "set_difficulty", [question.pk])
+    assert "Choose a difficulty" in response.content.decode()
+    question.refresh_from_db()
+    assert question.difficulty == 2
+
+
+def test_list_editable_difficulty_and_status(as_curator, tags):
+    level, topic = tags
+    question = QuestionFactory(difficulty=2, levels=[level], topics=[topic])
+    data = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "form-0-id": str(question.pk),
+        "form-0-difficulty": "4",
+        "form-0-status": "retired",
+        "_save": "Save",
+    }
+    as_curator.post(CHANGELIST, data)
+    question.refresh_from_db()
+    assert (question.difficulty, question.status) == (4, "retired")
+
+
+def test_add_question_needs_a_level_and_a_topic(as_curator, tags):
+    level, topic = tags
+    response = as_curator.post(ADD, question_form(level, topic, levels=[], topics=[]))
+    assert response.status_code == 200
+    assert Question.objects.count() == 0
+    assert "This field is required" in response.content.decode()
+
+
+def test_add_question(as_curator, tags):
+    level, topic = tags
+    response = as_curator.post(ADD, question_form(level, topic))
+    assert response.status_code == 302
+    question = Question.objects.get()
+    assert list(question.levels.all()) == [level] and list(question.topics.all()) == [topic]
+
+
+def test_likely_duplicate_warning_then_save_anyway(as_curator, tags):
+    level, topic = tags
+    QuestionFactory(
+        text="How does nucleus (top-p) sampling choose the next token?",
+        levels=[level],
+        topics=[topic],
+    )
+    response = as_curator.post(ADD, question_form(level, topic))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Likely duplicates already in the bank" in html
+    assert "How does nucleus (top-p) sampling choose the next token?" in html
+    assert Question.objects.count() == 1
+    response = as_curator.post(ADD, question_form(level, topic, confirm_not_duplicate="on"))
+    assert response.status_code == 302 and Question.objects.count() == 2
+
+
+def test_an_identical_text_is_refused_even_when_confirmed(as_curator, tags):
+    level, topic = tags
+    QuestionFactory(
+        text="How does nucleus sampling choose the next token?", levels=[level], topics=[topic]
+    )
+    response = as_curator.post(
+        ADD,
+        question_form(
+            level,
+            topic,
+            text="how does NUCLEUS sampling  choose the next token?",
+            confirm_not_duplicate="on",
+        ),
+    )
+    assert response.status_code == 200 and Question.objects.count() == 1
+    assert "already exists" in response.content.decode()
+
+
+def test_no_warning_for_an_unrelated_question(as_curator, tags):
+    level, topic = tags
+    QuestionFactory(text="Explain the KV cache.", levels=[level], topics=[topic])
+    response = as_curator.post(ADD, question_form(level, topic))
+    assert response.status_code == 302
+
+
+def test_anchor_override_and_kind_defaults(tags):
+    level, topic = tags
+    question = QuestionFactory(
+        kind=Kind.CODING,
+        levels=[level],
+        topics=[topic],
+        anchor_excellent="Writes it in O(n) with tests",
+    )
+    anchors = question.anchors()
+    assert anchors[4] == "Writes it in O(n) with tests"
+    assert anchors[1] == KindRubric.objects.get(kind=Kind.CODING).poor
+    assert KindRubric.objects.count() == 5
+
+
+def _import(client, content: str, fmt: str, name: str):
+    from import_export.formats.base_formats import CSV, JSON
+
+    formats = {"csv": CSV, "json": JSON}
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from import_export.admin import ImportExportModelAdmin  # noqa: F401
+
+    index = [
+        f.__name__
+        for f in __import__("questionbank.admin", fromlist=["x"])
+        .QuestionAdmin(Question, None)
+        .get_import_formats()
+    ].index(formats[fmt].__name__)
+    upload = SimpleUploadedFile(name, content.encode(), content_type="text/plain")
+    return client.post(IMPORT, {"resource": "0", "import_file": upload, "format": str(index)})
+
+
+def csv_text(rows):
+    out = io.StringIO()
+    writer = csv.DictWriter(
+        out,
+        fieldnames=[
+            "id",
+            "text",
+            "kind",
+            "difficulty",
+            "levels",
+            "topics",
+            "estimated_minutes",
+            "status",
+        ],
+    )
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def test_import_with_a_bad_row_shows_row_errors_and_writes_nothing(as_curator, tags):
+    content = csv_text(
+        [
+            {
+                "text": "A fine new question?",
+                "kind": "coding",
+                "difficulty": "2",
+                "levels": "intern",
+                "topics": "rag",
+            },
+            {
+                "text": "Too hard a question?",
+                "kind": "coding",
+                "difficulty": "9",
+                "levels": "intern",
+                "topics": "rag",
+            },
+            {
+                "text": "Unknown topic question?",
+                "kind": "conceptual",
+                "difficulty": "1",
+                "levels": "intern",
+                "topics": "no-such-topic",
+            },
+            {
+                "text": "No level question?",
+                "kind": "conceptual",
+                "difficulty": "1",
+                "levels": "",
+                "topics": "rag",
+            },
+        ]
+    )
+    response = _import(as_curator, content, "csv", "bank.csv")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "question_difficulty_1_to_5" in html or "Ensure this value" in html or "difficulty" in html
+    )
+    assert "unknown topic no-such-topic" in html
+    assert "at least one of its levels" in html
+    assert 'name="import_file_name"' not in html  # no confirm button: nothing can be written
+    assert Question.objects.count() == 0
+
+
+def test_import_preview_then_confirm_writes(as_curator, tags):
+    content = csv_text(
+        [
+            {
+                "text": "A fine new question?",
+                "kind": "coding",
+                "difficulty": "2",
+                "levels": "intern",
+                "topics": "rag",
+            }
+        ]
+    )
+    response = _import(as_curator, content, "csv", "bank.csv")
+    html = response.content.decode()
+    assert "A fine new question?" in html and 'name="import_file_name"' in html
+    assert Question.objects.count() == 0  # the preview writes nothing
+    from import_export.forms import ConfirmImportForm  # noqa: F401
+    import re
+
+    fields = dict(
+        re.findall(
+            r'name="(import_file_name|original_file_name|format|resource)" '
+            r'value="([^"]*)"',
+            html,
+        )
+    )
+    response = as_curator.post(reverse("admin:questionbank_question_process_import"), fields)
+    assert response.status_code == 302
+    question = Question.objects.get()
+    assert question.kind == "coding" and question.estimated_minutes == 20
+    assert [t.slug for t in question.topics.all()] == ["rag"]
+
+
+def test_import_json(as_curator, tags):
+    content = json.dumps(
+        [
+            {
+                "id": "",
+                "text": "Json question?",
+                "kind": "scenario",
+                "difficulty": 4,
+                "levels": "intern",
+                "topics": "rag",
+            }
+        ]
+    )
+    html = _import(as_curator, content, "json", "bank.json").content.decode()
+    assert "Json question?" in html and 'name="import_file_name"' in html
+
+
+def test_export_csv_and_json(as_curator, tags):
+    level, topic = tags
+    QuestionFactory(text='Comma, "quote" and\nnewline?', levels=[level], topics=[topic])
+    response = as_curator.post(
+        EXPORT,
+        {
+            "format": "0",
+            "resource": "0",
+            "questionresource_id": "on",
+            "questionresource_text": "on",
+            "questionresource_levels": "on",
+            "questionresource_topics": "on",
+        },
+    )
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0]["text"] == 'Comma, "quote" and\nnewline?'
+    assert rows[0]["levels"] == "intern" and rows[0]["topics"] == "rag"
+
+
+def test_admin_pages_for_topics_levels_rubrics(as_curator, tags):
+    for name in ("topic", "level", "kindrubric"):
+        assert as_curator.get(reverse(f"admin:questionbank_{name}_changelist")).status_code == 200
+    assert Level.objects.count() == 1 and Topic.objects.count() == 1
