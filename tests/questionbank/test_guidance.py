@@ -1,0 +1,66 @@
+"""Issue 5: every question of the guide carries answer guidance a specialist would write."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from questionbank.guide import load_guidance
+from questionbank.models import Kind, Question, Status
+
+
+@pytest.fixture
+def guide_questions(guide_bank):
+    return list(Question.objects.filter(source="llm_guide.txt", status=Status.ACTIVE))
+
+
+def test_every_active_guide_question_has_complete_guidance(guide_questions):
+    assert len(guide_questions) == 312
+    incomplete = [
+        q.text
+        for q in guide_questions
+        if not (3 <= len(q.key_points()) <= 6)
+        or not (1 <= len(q.follow_up_list()) <= 3)
+        or not (1 <= len(q.red_flag_list()) <= 2)
+        or not q.estimated_minutes
+    ]
+    assert incomplete == []
+
+
+def test_estimates_fit_the_kind(guide_questions):
+    for q in guide_questions:
+        if q.kind == Kind.CODING:
+            assert 10 <= q.estimated_minutes <= 45, q.text
+        elif q.kind == Kind.SYSTEM_DESIGN:
+            assert 15 <= q.estimated_minutes <= 45, q.text
+        elif q.kind == Kind.BEHAVIORAL:
+            assert 5 <= q.estimated_minutes <= 15, q.text
+        else:
+            assert 2 <= q.estimated_minutes <= 30, q.text
+
+
+def test_harder_conceptual_questions_take_longer_on_average(guide_questions):
+    conceptual = [q for q in guide_questions if q.kind == Kind.CONCEPTUAL]
+
+    def mean(d):
+        minutes = [q.estimated_minutes for q in conceptual if q.difficulty == d]
+        return sum(minutes) / len(minutes)
+
+    assert mean(1) < mean(3) < mean(5)
+
+
+def test_guidance_points_are_single_short_lines():
+    guidance = load_guidance(Path(settings.BASE_DIR) / "fixtures" / "guidance")
+    assert len(guidance) == 312
+    for entry in guidance.values():
+        for point in [*entry.key_points, *entry.follow_ups, *entry.red_flags]:
+            assert point and "\n" not in point and len(point) <= 260, point
+
+
+def test_guidance_shows_on_the_bank_and_in_the_admin(client, superuser, guide_bank):
+    client.force_login(superuser)
+    question = Question.objects.get(text="How do you calculate the size of the key-value (KV) cache?")
+    html = client.get("/bank/?q=key-value+cache+size").content.decode()
+    assert question.key_points()[0] in html
+    html = client.get(f"/admin/questionbank/question/{question.pk}/change/").content.decode()
+    assert "Answer guidance" in html and question.red_flag_list()[0][:40] in html
