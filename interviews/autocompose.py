@@ -1,0 +1,830 @@
+"""Auto-compose: fill a draft interview with a balanced set of bank questions.
+
+Two layers:
+
+- ``compose()`` is pure (no database): given candidate ``Item``s, the planned minutes, topic
+  weights, a seed and the ids already asked to the candidate, it returns a ``Result`` whose
+  ``picks`` (in session order, each with a human reason) satisfy every rule below, or whose
+  ``problems`` say why the request cannot be met (and then there are no picks at all).
+- ``autocompose_interview()`` loads the level's active questions with their topics in two
+  queries (plus one for topic names, one for what the candidate was already asked), runs
+  ``compose()`` and writes the picks through ``services.interview_replace_questions``.
+
+The rules (issue 3, "Auto-compose"):
+
+- only the given items, none of ``exclude_ids``, each at most once;
+- estimated minutes within the plan: at least 90% of it (rounded up) and never over;
+- topics covered in proportion to their weights: the plan's minutes are shared out per topic
+  by largest remainder, a question counting for its first requested topic;
+- difficulty never decreases along the session (easy to hard), and the picks spread over the
+  difficulties rather than bunching on one;
+- at least one behavioral question when behavioral is requested (see ``behavioral_requested``);
+- no two picks are near-duplicates (see ``near_duplicates``);
+- deterministic: the same inputs and seed give the same session, whatever the input order.
+
+How: a greedy fill topic by topic up to each topic's share, a top-up pass towards 90% of the
+plan, and when the greedy falls short an exact knapsack over minutes (small integers) that
+keeps as many greedy picks as it can. So whenever some set of the given questions meets every
+rule, ``compose()`` finds one; it reports "impossible" only when none exists. (One caveat: a
+chain of more than ``EXACT_CLUSTER_LIMIT`` mutual rewordings is thinned to one
+near-duplicate-free subset before the search; real banks have pairs, not chains.)
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+
+from questionbank.models import Kind, Question, Topic
+
+from . import services
+
+BEHAVIORAL_KIND = Kind.BEHAVIORAL.value
+BEHAVIORAL_SLUG_MARK = "behavio"  # behavioral, behavioural
+# Near-duplicates: token-set Jaccard of content words above 3/5 (0.6), compared exactly in integers.
+NEAR_DUPLICATE_NUM, NEAR_DUPLICATE_DEN = 3, 5
+NEAR_DUPLICATE_THRESHOLD = NEAR_DUPLICATE_NUM / NEAR_DUPLICATE_DEN
+# The exact pass: near-duplicate clusters up to this size are searched exhaustively; pools up
+# to this many questions are searched whole at once (larger ones on a sample first).
+EXACT_CLUSTER_LIMIT = 12
+EXACT_POOL_LIMIT = 400
+# Value of keeping a greedy pick in the fallback knapsack (any other question is worth 1).
+KEEP_VALUE = 1000
+
+
+# --- Data -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """A candidate question: an active bank question of the interview's level."""
+
+    id: int
+    text: str
+    topic_slugs: tuple[str, ...]
+    difficulty: int
+    minutes: int
+    kind: str
+
+    @property
+    def is_behavioral(self) -> bool:
+        return self.kind == BEHAVIORAL_KIND
+
+
+@dataclass(frozen=True)
+class Pick:
+    item: Item
+    reason: str
+
+
+@dataclass
+class Result:
+    """Picks in session order, or problems (then no picks). Notes are informative only."""
+
+    picks: list[Pick] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(p.item.minutes for p in self.picks)
+
+    @property
+    def question_ids(self) -> list[int]:
+        return [p.item.id for p in self.picks]
+
+
+def lower_bound(planned_minutes: int) -> int:
+    """The fewest minutes a session may fill: 90% of the plan, rounded up."""
+    return (9 * planned_minutes + 9) // 10
+
+
+# --- Near-duplicates --------------------------------------------------------------------------
+
+# Question words, auxiliaries, articles, prepositions: they say nothing about the subject.
+_STOP_WORDS_TEXT = """
+    a about an and any are as at be been between by can could describe did do does explain
+    for from give had has have how i if in into is it its me my of on or our should some tell
+    that the their them then there these they this those to us was we were what when where which
+    who why will with work works would you your"""
+_STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+_PHRASES = (
+    (re.compile(r"\blarge language models?\b"), "llm"),
+    (re.compile(r"\bllms?\s+models?\b"), "llm"),
+)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _stem(word: str) -> str:
+    """A crude plural fold: models -> model, strategies -> strategy; bias, loss, focus stay."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=16384)
+def text_tokens(text: str) -> frozenset[str]:
+    """The content words of a question: case-folded, plurals folded, question words dropped.
+
+    "large language model(s)" and "LLM model(s)" read as "llm". A text made only of stop words
+    keeps all its words; one without any word is its own single token.
+    """
+    norm = " ".join(text.split()).casefold()
+    for pattern, replacement in _PHRASES:
+        norm = pattern.sub(replacement, norm)
+    words = _WORD.findall(norm)
+    content = frozenset(_stem(w) for w in words if w not in _STOP_WORDS)
+    return content or frozenset(words) or frozenset({norm})
+
+
+def _near(a: frozenset[str], b: frozenset[str]) -> bool:
+    inter = len(a & b)
+    return NEAR_DUPLICATE_DEN * inter > NEAR_DUPLICATE_NUM * (len(a) + len(b) - inter)
+
+
+def similarity(text_a: str, text_b: str) -> float:
+    """Jaccard similarity of the two texts' content words (0..1)."""
+    a, b = text_tokens(text_a), text_tokens(text_b)
+    return len(a & b) / len(a | b)
+
+
+def near_duplicates(text_a: str, text_b: str) -> bool:
+    """True when two questions ask the same thing in other words.
+
+    Content-word Jaccard above 0.6. Calibrated on the real guide: it pairs "How does mixture of
+    experts (MoE) work in large language models?" with "How does Mixture of Experts (MoE)
+    enhance LLM scalability?" (0.67), "...considerations for LLM model serving in production?"
+    with "...considerations for deploying LLMs in production?" (0.67) and the KV-cache
+    conceptual/coding pair (0.83), while no unrelated pair reaches it: the closest,
+    "What defines a Large Language Model (LLM)?" / "How do you define stopping criteria in
+    LLMs?", scores 0.5.
+    """
+    return _near(text_tokens(text_a), text_tokens(text_b))
+
+
+def near_duplicate_graph(items: Iterable[Item]) -> dict[int, set[int]]:
+    """Every near-duplicate pair among the items, as adjacency sets by id.
+
+    All-pairs with prefix filtering: tokens ordered rarest first, a pair can reach the
+    threshold only if their prefixes of length |x| - need(x) + 1 share a token, where
+    need(x) = floor(0.6 |x|) + 1 is the least overlap that can pass (overlap > 0.6 |union|).
+    """
+    items = list(items)
+    tokens = {it.id: text_tokens(it.text) for it in items}
+    freq = Counter(tok for toks in tokens.values() for tok in toks)
+    graph: dict[int, set[int]] = {it.id: set() for it in items}
+    index: dict[str, list[int]] = defaultdict(list)
+    for it in sorted(items, key=lambda it: (len(tokens[it.id]), it.id)):
+        toks = sorted(tokens[it.id], key=lambda tok: (freq[tok], tok))
+        size = len(toks)
+        need = NEAR_DUPLICATE_NUM * size // NEAR_DUPLICATE_DEN + 1
+        prefix = toks[: size - need + 1]
+        seen: set[int] = set()
+        for tok in prefix:
+            for other in index[tok]:
+                if other not in seen:
+                    seen.add(other)
+                    if _near(tokens[it.id], tokens[other]):
+                        graph[it.id].add(other)
+                        graph[other].add(it.id)
+        for tok in prefix:
+            index[tok].append(it.id)
+    return graph
+
+
+# --- Behavioral -------------------------------------------------------------------------------
+
+
+def _clean_weights(topic_weights: Mapping[str, float]) -> tuple[dict[str, float], list[str]]:
+    """(The requested topics with their weights as floats, the slugs whose weight is invalid).
+
+    A weight is any number (int, float, Decimal); 0 means "not requested"; negative, infinite
+    or not-a-number weights are invalid.
+    """
+    weights: dict[str, float] = {}
+    bad: list[str] = []
+    for slug in sorted(topic_weights):
+        try:
+            w = float(topic_weights[slug])
+        except (TypeError, ValueError):
+            bad.append(slug)
+            continue
+        if not math.isfinite(w) or w < 0:
+            bad.append(slug)
+        elif w > 0:
+            weights[slug] = w
+    return weights, bad
+
+
+def behavioral_topics(items: Iterable[Item], slugs: Iterable[str]) -> list[str]:
+    """Which of the slugs are behavioral topics.
+
+    A topic is behavioral when its slug says so (contains "behavio") or when every given
+    question on it is of kind behavioral.
+    """
+    kinds: dict[str, set[bool]] = defaultdict(set)
+    for it in items:
+        for slug in it.topic_slugs:
+            kinds[slug].add(it.is_behavioral)
+    return [
+        slug
+        for slug in sorted(set(slugs))
+        if BEHAVIORAL_SLUG_MARK in slug.casefold() or kinds.get(slug) == {True}
+    ]
+
+
+def behavioral_requested(items: Iterable[Item], topic_weights: Mapping[str, float]) -> bool:
+    """Behavioral is requested when a requested topic (positive weight) is behavioral."""
+    return bool(behavioral_topics(items, _clean_weights(topic_weights)[0]))
+
+
+# --- The pure core ----------------------------------------------------------------------------
+
+
+def _problem(*messages: str, notes: list[str] | None = None) -> Result:
+    return Result(problems=list(messages), notes=notes or [])
+
+
+def _join(names: list[str], limit: int = 6) -> str:
+    shown = names[:limit]
+    more = len(names) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more else "")
+
+
+def _largest_remainder(total: int, weights: dict[str, float]) -> dict[str, int]:
+    """Share ``total`` whole minutes in proportion to the weights (largest remainder)."""
+    weight_sum = sum(weights[t] for t in sorted(weights))
+    quotas = {t: total * weights[t] / weight_sum for t in sorted(weights)}
+    shares = {t: math.floor(q) for t, q in quotas.items()}
+    left = total - sum(shares.values())
+    by_remainder = sorted(quotas, key=lambda t: (-(quotas[t] - shares[t]), -weights[t], t))
+    for t in by_remainder[:left]:
+        shares[t] += 1
+    return shares
+
+
+def compose(
+    items: Iterable[Item],
+    *,
+    planned_minutes: int,
+    topic_weights: Mapping[str, float],
+    seed: int,
+    exclude_ids: Iterable[int] = (),
+    topic_labels: Mapping[str, str] | None = None,
+    require_behavioral: bool | None = None,
+) -> Result:
+    """A balanced session from ``items``, or the problems that make the request impossible.
+
+    ``topic_weights`` maps topic slugs to positive weights (a topic with weight 0 is not
+    requested). ``topic_labels`` gives topic names for the reasons (default: the slugs).
+    ``require_behavioral`` overrides ``behavioral_requested()``.
+    """
+    labels = dict(topic_labels or {})
+
+    def label(slug: str) -> str:
+        return labels.get(slug) or slug
+
+    plan = int(planned_minutes)
+    if plan <= 0:
+        return _problem(f"Plan at least 1 minute for the session (the plan says {plan}).")
+    weights, bad = _clean_weights(topic_weights)
+    if bad:
+        return _problem(f"Topic weights must be positive numbers: check {_join(bad)}.")
+    if not weights:
+        return _problem("Choose at least one topic to cover.")
+
+    # Inputs in one canonical order (by id), one item per id.
+    all_items: list[Item] = []
+    seen_ids: set[int] = set()
+    for it in sorted(items, key=lambda it: (it.id, it.text, it.topic_slugs, it.minutes)):
+        if it.id not in seen_ids:
+            seen_ids.add(it.id)
+            all_items.append(it)
+    excluded = set(exclude_ids)
+
+    def home(it: Item) -> str | None:
+        """The topic a question counts for: its first requested topic."""
+        return next((slug for slug in it.topic_slugs if slug in weights), None)
+
+    in_topics = [it for it in all_items if home(it) is not None]
+    if not in_topics:
+        return _problem(
+            f"No questions for the chosen topics ({_join([label(t) for t in weights])}): "
+            "choose other topics."
+        )
+    available = [it for it in in_topics if it.id not in excluded]
+    if not available:
+        return _problem(
+            f"All {len(in_topics)} questions for the chosen topics were already asked to this "
+            "candidate: choose other topics."
+        )
+    pool = [it for it in available if 1 <= it.minutes <= plan]
+    if not pool:
+        shortest = min(it.minutes for it in available)
+        return _problem(
+            f"A {plan}-minute plan is too short for any question: the shortest question for "
+            f"the chosen topics takes {shortest} min. Plan at least {shortest} minutes."
+        )
+    notes = []
+    if asked := len(in_topics) - len(available):
+        notes.append(f"Left out {asked} question(s) already asked to this candidate.")
+
+    need_behavioral = (
+        behavioral_requested(all_items, weights)
+        if require_behavioral is None
+        else bool(require_behavioral)
+    )
+    if need_behavioral and not any(it.is_behavioral for it in pool):
+        if not any(it.is_behavioral for it in in_topics):
+            why = "the chosen topics have no behavioral question"
+        elif not any(it.is_behavioral for it in available):
+            why = "every behavioral question was already asked to this candidate"
+        else:
+            why = f"every behavioral question left takes more than the {plan}-minute plan"
+        return _problem(
+            f"A behavioral question was requested but none is available: {why}. "
+            "Add a topic with behavioral questions or leave behavioral out.",
+            notes=notes,
+        )
+
+    low = lower_bound(plan)
+    pool_minutes = sum(it.minutes for it in pool)
+    if pool_minutes < low:
+        return _problem(
+            f"The chosen topics offer only {pool_minutes} minutes of questions "
+            f"({len(pool)} question(s) that fit the plan), short of the {low} minutes needed "
+            f"to fill 90% of the {plan}-minute plan. Choose more topics or plan at most "
+            f"{pool_minutes * 10 // 9} minutes.",
+            notes=notes,
+        )
+
+    rng = random.Random(seed)
+    order = list(pool)
+    rng.shuffle(order)
+    rank = {it.id: i for i, it in enumerate(order)}
+    topics = sorted({home(it) for it in pool})
+    topic_order = list(topics)
+    rng.shuffle(topic_order)
+    topic_rank = {t: i for i, t in enumerate(topic_order)}
+    for slug in sorted(set(weights) - set(topics)):
+        notes.append(f"No usable question for {label(slug)}: its share went to the other topics.")
+    share_weights = {t: weights[t] for t in topics}
+    weight_sum = sum(share_weights[t] for t in topics)
+    target = _largest_remainder(plan, share_weights)
+    candidates: dict[str, list[Item]] = defaultdict(list)
+    for it in sorted(pool, key=lambda it: rank[it.id]):
+        candidates[home(it)].append(it)
+
+    # Greedy state.
+    picked: list[Item] = []
+    picked_ids: set[int] = set()
+    blocked: set[int] = set()  # near-duplicates of a pick
+    filled: Counter[str] = Counter()
+    per_difficulty: Counter[int] = Counter()
+    stage: dict[int, str] = {}  # why each question was taken: behavioral, share, top-up, exact
+    total = 0
+
+    def add(it: Item, why: str) -> None:
+        nonlocal total
+        stage[it.id] = why
+        picked.append(it)
+        picked_ids.add(it.id)
+        filled[home(it)] += it.minutes
+        per_difficulty[it.difficulty] += 1
+        total += it.minutes
+        toks = text_tokens(it.text)
+        blocked.update(o.id for o in pool if _near(toks, text_tokens(o.text)))
+
+    def choose(cands: Iterable[Item], accept, prefer_not=lambda it: False) -> Item | None:
+        """The best free candidate that fits and is accepted.
+
+        Best: the least-used difficulty so far (spreading the ramp), then not ``prefer_not``,
+        then the seeded order (``cands`` come in it).
+        """
+        best, best_key = None, None
+        for it in cands:
+            if it.id in picked_ids or it.id in blocked or total + it.minutes > plan:
+                continue
+            if not accept(it):
+                continue
+            key = (per_difficulty[it.difficulty], prefer_not(it))
+            if best is None or key < best_key:
+                best, best_key = it, key
+        return best
+
+    # 1. The behavioral question first, preferably one within its topic's share.
+    if need_behavioral:
+        behavioral = [it for it in order if it.is_behavioral]
+        first = choose(
+            behavioral, lambda it: True, prefer_not=lambda it: it.minutes > target[home(it)]
+        )
+        if first is not None:
+            add(first, "behavioral")
+
+    # 2. Proportional fill: the topic furthest below its share takes its next question.
+    closed: set[str] = set()
+    while True:
+        open_topics = [t for t in topics if t not in closed and filled[t] < target[t]]
+        if not open_topics:
+            break
+        t = max(
+            open_topics,
+            key=lambda t: ((target[t] - filled[t]) / target[t], weights[t], -topic_rank[t]),
+        )
+        deficit = target[t] - filled[t]
+        # A question may overshoot the share by less than the share left (it lands closer to
+        # the share than leaving it), so longer, harder questions are not shut out.
+        it = choose(
+            candidates[t],
+            lambda it, d=deficit: it.minutes < 2 * d,
+            prefer_not=lambda it, d=deficit: it.minutes > d,
+        )
+        if it is None:
+            closed.add(t)
+        else:
+            add(it, "share")
+
+    # 3. Top-up towards 90% of the plan, from the topics furthest below their share.
+    while total < low:
+        for t in sorted(topics, key=lambda t: (filled[t] - target[t], -weights[t], topic_rank[t])):
+            it = choose(candidates[t], lambda it: total + it.minutes >= low) or choose(
+                candidates[t], lambda it: True
+            )
+            if it is not None:
+                add(it, "top-up")
+                break
+        else:
+            break
+
+    # 4. Exact fallback when the greedy missed the band (or the behavioral question).
+    final = picked
+    if total < low or (need_behavioral and not any(it.is_behavioral for it in picked)):
+        final, longest = _exact_fill(
+            pool, plan=plan, low=low, need_behavioral=need_behavioral, keep=picked_ids, rank=rank
+        )
+        if final is None:
+            return _problem(
+                _no_fit_message(pool, plan, low, longest, need_behavioral=need_behavioral),
+                notes=notes,
+            )
+
+    # Session order: easy to hard; the seeded order settles equal difficulties.
+    session = sorted(final, key=lambda it: (it.difficulty, rank[it.id]))
+    for it in session:
+        stage.setdefault(it.id, "exact")
+    if need_behavioral and not any(stage[it.id] == "behavioral" for it in session):
+        stage[next(it.id for it in session if it.is_behavioral)] = "behavioral"
+    return Result(
+        picks=_with_reasons(
+            session,
+            home=home,
+            label=label,
+            target=target,
+            share={t: share_weights[t] / weight_sum for t in topics},
+            stage=stage,
+        ),
+        notes=notes + _uncovered(topics, session, home, target, label),
+    )
+
+
+def _no_fit_message(pool, plan, low, longest, *, need_behavioral) -> str:
+    sizes = sorted({it.minutes for it in pool})
+    what = "No set of the available questions"
+    if need_behavioral:
+        what = "No set of the available questions with a behavioral question"
+    message = (
+        f"{what} adds up to {low} to {plan} minutes (90% to 100% of the plan) without "
+        f"near-duplicates: the {len(pool)} question(s) take {_join([str(s) for s in sizes])} min."
+    )
+    if longest:
+        message += (
+            f" The fullest session within the plan lasts {longest} min: plan "
+            f"{longest} to {longest * 10 // 9} minutes, or choose more topics."
+        )
+    return message
+
+
+def _uncovered(topics, session, home, target, label) -> list[str]:
+    covered = {home(it) for it in session}
+    missing = [t for t in topics if t not in covered]
+    if not missing:
+        return []
+    return [
+        "Not covered, their shares being too small for their questions or the plan full: "
+        + _join([f"{label(t)} ({target[t]} min)" for t in missing])
+        + "."
+    ]
+
+
+_STAGE_REASONS = {
+    "behavioral": "the session's behavioral question",
+    "share": "",
+    "top-up": "added so the session reaches 90% of the plan",
+    "exact": "chosen so the session fills 90% to 100% of the plan",
+}
+
+
+def _with_reasons(session, *, home, label, target, share, stage) -> list[Pick]:
+    by_topic: dict[str, list[Item]] = defaultdict(list)
+    for it in session:
+        by_topic[home(it)].append(it)
+    filled = {t: sum(it.minutes for it in its) for t, its in by_topic.items()}
+    picks = []
+    for step, it in enumerate(session, 1):
+        t = home(it)
+        mine = by_topic[t]
+        unit = max(o.minutes for o in mine)
+        stages = {stage[o.id] for o in mine}
+        if filled[t] < target[t] - unit / 2:
+            state = "; under-filled: no more of its questions fit the session"
+        elif filled[t] <= target[t] + unit / 2:
+            state = ""
+        elif stages & {"top-up", "exact"}:
+            state = "; above its share so the session reaches 90% of the plan"
+        elif "behavioral" in stages:
+            state = "; above its share to include a behavioral question"
+        else:
+            state = "; above its share: its questions run longer than the share"
+        parts = [
+            f"{label(t)}: {mine.index(it) + 1} of {len(mine)} for this topic (weight "
+            f"{share[t]:.0%}, {filled[t]} of {target[t]} planned min{state})",
+            f"difficulty {it.difficulty}, step {step} of {len(session)} on the easy-to-hard ramp",
+            f"{it.minutes} min",
+        ]
+        if why := _STAGE_REASONS[stage[it.id]]:
+            parts.append(why)
+        picks.append(Pick(item=it, reason="; ".join(parts)))
+    return picks
+
+
+# --- The exact pass ---------------------------------------------------------------------------
+
+
+def _clusters(pool: list[Item], graph: dict[int, set[int]]) -> list[list[Item]]:
+    """Connected components of the near-duplicate graph, each sorted by id."""
+    by_id = {it.id: it for it in pool}
+    seen: set[int] = set()
+    clusters = []
+    for it in pool:
+        if it.id in seen:
+            continue
+        stack, members = [it.id], []
+        seen.add(it.id)
+        while stack:
+            node = stack.pop()
+            members.append(by_id[node])
+            for other in sorted(graph[node]):
+                if other not in seen:
+                    seen.add(other)
+                    stack.append(other)
+        clusters.append(sorted(members, key=lambda m: m.id))
+    return clusters
+
+
+Option = tuple[int, bool, int, tuple[Item, ...]]  # minutes, has behavioral, value, items
+
+
+def _groups(pool, graph, *, plan, keep, rank, need_behavioral) -> list[list[Option]]:
+    """The knapsack's groups: from each group take at most one option.
+
+    A lone question is a group of one option. A cluster of near-duplicates is one group whose
+    options are its near-duplicate-free subsets, one per (minutes, behavioral) pair, the most
+    valuable (kept picks are worth ``KEEP_VALUE``, others 1). A cluster larger than
+    ``EXACT_CLUSTER_LIMIT`` (a long chain of rewordings) is thinned to one maximal
+    near-duplicate-free subset, kept picks first, then a behavioral question, then seeded order;
+    its questions then count as lone ones.
+    """
+
+    def value(its) -> int:
+        return sum(KEEP_VALUE if it.id in keep else 1 for it in its)
+
+    groups: list[list[Option]] = []
+    for cluster in _clusters(pool, graph):
+        n = len(cluster)
+        if n > EXACT_CLUSTER_LIMIT:
+            chosen: list[Item] = []
+            for it in sorted(
+                cluster,
+                key=lambda it: (
+                    it.id not in keep,
+                    not (need_behavioral and it.is_behavioral),
+                    rank[it.id],
+                ),
+            ):
+                if not any(o.id in graph[it.id] for o in chosen):
+                    chosen.append(it)
+            groups.extend([(it.minutes, it.is_behavioral, value((it,)), (it,))] for it in chosen)
+            continue
+        index = {it.id: i for i, it in enumerate(cluster)}
+        adjacent = [sum(1 << index[o] for o in graph[it.id]) for it in cluster]
+        independent = [True] * (1 << n)
+        best: dict[tuple[int, bool], Option] = {}
+        for mask in range(1, 1 << n):
+            low_bit = (mask & -mask).bit_length() - 1
+            independent[mask] = independent[mask & (mask - 1)] and not adjacent[low_bit] & mask
+            if not independent[mask]:
+                continue
+            its = tuple(cluster[i] for i in range(n) if mask >> i & 1)
+            minutes = sum(it.minutes for it in its)
+            if minutes > plan:
+                continue
+            key = (minutes, any(it.is_behavioral for it in its))
+            v = value(its)
+            if key not in best or v > best[key][2]:
+                best[key] = (*key, v, its)
+        groups.append([best[key] for key in sorted(best)])
+    return groups
+
+
+def _knapsack(pool, *, plan, low, need_behavioral, keep, rank):
+    """Exact group knapsack over minutes 0..plan and "has a behavioral question".
+
+    Returns (the most valuable set in the band, or None; the longest total within the plan).
+    """
+    graph = near_duplicate_graph(pool)
+    groups = _groups(pool, graph, plan=plan, keep=keep, rank=rank, need_behavioral=need_behavioral)
+    unreached = -1
+    best = [[unreached] * (plan + 1) for _ in range(2)]
+    best[0][0] = 0
+    trail = []
+    for options in groups:
+        new = [row[:] for row in best]
+        changes: dict[tuple[int, int], tuple[int, int, int]] = {}
+        for b in (0, 1):
+            row = best[b]
+            for s in range(plan + 1):
+                v = row[s]
+                if v == unreached:
+                    continue
+                for o, (minutes, has_b, value, _its) in enumerate(options):
+                    ns = s + minutes
+                    if ns > plan:
+                        break  # options are sorted by minutes
+                    nb = b | has_b
+                    if v + value > new[nb][ns]:
+                        new[nb][ns] = v + value
+                        changes[(nb, ns)] = (b, s, o)
+        trail.append(changes)
+        best = new
+    flags = (1,) if need_behavioral else (0, 1)
+    reachable = [(s, b) for b in flags for s in range(plan + 1) if best[b][s] != unreached]
+    longest = max((s for s, _b in reachable), default=0)
+    in_band = [(best[b][s], s, b) for s, b in reachable if s >= low]
+    if not in_band:
+        return None, longest
+    _value, s, b = max(in_band)
+    chosen: list[Item] = []
+    for g in range(len(groups) - 1, -1, -1):
+        step = trail[g].get((b, s))
+        if step is not None:
+            b, s, o = step
+            chosen.extend(groups[g][o][3])
+    return sorted(chosen, key=lambda it: it.id), longest
+
+
+def _reachable(pool, plan, *, need_behavioral) -> int:
+    """Totals within the plan that some set reaches, near-duplicates ignored (a bit set)."""
+    mask = (1 << (plan + 1)) - 1
+    without_b, with_b = 1, 0
+    for it in pool:
+        if it.is_behavioral:
+            with_b |= ((with_b | without_b) << it.minutes) & mask
+        else:
+            with_b |= (with_b << it.minutes) & mask
+            without_b |= (without_b << it.minutes) & mask
+    return with_b if need_behavioral else with_b | without_b
+
+
+def _exact_fill(pool, *, plan, low, need_behavioral, keep, rank):
+    """A set meeting every rule, keeping as many ``keep`` ids as possible, or None.
+
+    Returns (items or None, the longest total within the plan). A pool larger than
+    ``EXACT_POOL_LIMIT`` is first checked for any total in the band (near-duplicates ignored,
+    bit sets: fast) and then searched on a sample (the kept picks and, per length and kind,
+    enough questions to fill the plan), the whole pool only if the sample fails.
+    """
+    search = {"plan": plan, "low": low, "need_behavioral": need_behavioral, "keep": keep}
+    if len(pool) <= EXACT_POOL_LIMIT:
+        return _knapsack(pool, **search, rank=rank)
+    reach = _reachable(pool, plan, need_behavioral=need_behavioral)
+    if not reach >> low:
+        return None, max(0, reach.bit_length() - 1)
+    by_class: dict[tuple[int, bool], list[Item]] = defaultdict(list)
+    for it in sorted(pool, key=lambda it: rank[it.id]):
+        if it.id not in keep:
+            by_class[(it.minutes, it.is_behavioral)].append(it)
+    per_class = max(2, EXACT_POOL_LIMIT // len(by_class))
+    sample = [it for it in pool if it.id in keep] + [
+        it
+        for (minutes, _b), its in sorted(by_class.items())
+        for it in its[: min(per_class, plan // minutes + 1)]
+    ]
+    found, longest = _knapsack(sorted(sample, key=lambda it: it.id), **search, rank=rank)
+    if found is not None:
+        return found, longest
+    return _knapsack(pool, **search, rank=rank)
+
+
+# --- The database layer -----------------------------------------------------------------------
+
+
+def autocompose_interview(
+    *,
+    interview,
+    topic_slugs: list[str] | None,
+    seed: int,
+    weights: dict[str, float] | None = None,
+) -> Result:
+    """Fill a draft interview with a composed session; on problems, write nothing.
+
+    ``topic_slugs`` None means the level's topics (those with active questions at the level)
+    plus the behavioral topic. ``weights`` default to equal; a topic missing from ``weights``
+    gets the mean of the given ones. With ``weights`` and no ``topic_slugs``, the weights'
+    topics are the ones covered.
+    """
+    if not interview.is_draft:
+        return _problem(
+            "Only a draft can be auto-composed: this interview is "
+            f"{interview.get_status_display().lower()}."
+        )
+    questions = list(
+        Question.objects.active()
+        .for_level(interview.level_id)
+        .prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.order_by("position", "name", "id"))
+        )
+        .order_by("id")
+    )
+    items = [
+        Item(
+            id=q.pk,
+            text=q.text,
+            topic_slugs=tuple(t.slug for t in q.topics.all()),
+            difficulty=q.difficulty,
+            minutes=q.estimated_minutes,
+            kind=q.kind,
+        )
+        for q in questions
+    ]
+    level_topics: dict[str, Topic] = {}
+    for q in questions:
+        for t in q.topics.all():
+            level_topics.setdefault(t.slug, t)
+    requested = list(topic_slugs) if topic_slugs is not None else list(weights or ())
+    others = {
+        t.slug: t
+        for t in Topic.objects.filter(
+            Q(slug__in=requested) | Q(slug__icontains=BEHAVIORAL_SLUG_MARK)
+        ).order_by("position", "name")
+    }
+    labels = {slug: t.name for slug, t in {**others, **level_topics}.items()}
+
+    if topic_slugs is None and not weights:
+        ordered = sorted(level_topics.values(), key=lambda t: (t.position, t.name))
+        chosen = [t.slug for t in ordered]
+        chosen += [slug for slug in behavioral_topics(items, labels) if slug not in chosen]
+    else:
+        chosen = list(dict.fromkeys(requested))
+        if unknown := [slug for slug in chosen if slug not in labels]:
+            return _problem(f"Unknown topic(s): {_join(unknown)}.")
+    if not chosen:
+        return _problem("Choose at least one topic to cover.")
+    given = {slug: w for slug, w in (weights or {}).items() if slug in chosen}
+    valid = _clean_weights(given)[0]
+    fallback = sum(valid.values()) / len(valid) if valid else 1.0
+    topic_weights = {slug: given.get(slug, fallback) for slug in chosen}
+
+    result = compose(
+        items,
+        planned_minutes=interview.planned_minutes,
+        topic_weights=topic_weights,
+        seed=seed,
+        exclude_ids=services.asked_question_ids(interview.candidate, exclude=interview),
+        topic_labels=labels,
+    )
+    if result.problems:
+        return result
+    by_id = {q.pk: q for q in questions}
+    try:
+        services.interview_replace_questions(
+            interview=interview,
+            questions=[by_id[p.item.id] for p in result.picks],
+            reasons=[p.reason for p in result.picks],
+        )
+    except ValidationError as exc:
+        return _problem(*exc.messages)
+    return result
