@@ -1,10 +1,450 @@
-"""Placeholder until the live views land (start, live, score, notes, time, submit)."""
+"""The live interview: start, the live page (one question in focus), scoring, notes autosave,
+time per question, unplanned questions, and the submission of the scorecard.
 
-from django.http import HttpResponse
+Only the interviewer who owns an interview runs it: every view fetches through
+``Interview.objects.owned_by``, so anyone else (hiring managers included) gets a 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import (
+    HttpResponseClientRedirect,
+    push_url,
+    reswap,
+    retarget,
+    trigger_client_event,
+)
+
+from interviews import services
+from interviews.forms.live import (
+    AddUnplannedForm,
+    NotesForm,
+    ScoreForm,
+    SubmitForm,
+    TimeForm,
+)
+from interviews.models import Interview, InterviewQuestion
+from questionbank.models import Question, split_lines
+
+TEMPLATE = "interviews/live.html"
+PACE_TOLERANCE = 0.10  # behind plan when the time used runs ahead of the work done by this much
+SEARCH_LIMIT = 10
+SEARCH_MIN_LENGTH = 2
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+# Helpers ------------------------------------------------------------------------------------
 
 
-start = live = add_unplanned = score = notes = record_time = submit = _todo
+def _owned(request, pk: int, *, items: bool = False) -> Interview:
+    qs = Interview.objects.owned_by(request.user)
+    if items:
+        qs = qs.with_items()
+    return get_object_or_404(qs, pk=pk)
+
+
+def _owned_item(request, pk: int, item_pk: int) -> InterviewQuestion:
+    """The question ``item_pk`` of the caller's interview ``pk``; 404 for anything else."""
+    interview = _owned(request, pk)
+    item = get_object_or_404(interview.items.all(), pk=item_pk)
+    item.interview = interview
+    return item
+
+
+def _redirect(request, url: str):
+    """Go to ``url``: a full page load for htmx (HX-Redirect), 303 See Other otherwise."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url, status=303)
+
+
+def _live_url(interview: Interview, position: int | None = None) -> str:
+    url = reverse("interviews:live", args=[interview.pk])
+    return f"{url}?q={position}" if position else url
+
+
+def _message(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _not_live_redirect(request, interview: Interview):
+    """A live-only page or action on a draft or submitted interview: say so and go where it is."""
+    if interview.is_draft:
+        messages.error(request, "This interview has not started yet: start it from the composer.")
+        return _redirect(request, reverse("interviews:compose", args=[interview.pk]))
+    messages.error(
+        request, "This interview is submitted: its scorecard changes only through an amend."
+    )
+    return _redirect(request, reverse("interviews:scorecard", args=[interview.pk]))
+
+
+def pace_of(interview: Interview, items) -> dict:
+    """Time used against work done; 'behind' when time runs ahead by more than the tolerance.
+
+    live.js computes the same every second from the data attributes rendered here.
+    """
+    total = len(items)
+    answered = sum(1 for item in items if item.state != "open")
+    elapsed = interview.elapsed_seconds()
+    planned_seconds = interview.planned_minutes * 60
+    questions_left = total - answered
+    minutes_left = max(0, (planned_seconds - elapsed) // 60)
+    behind = bool(
+        total and questions_left and elapsed / planned_seconds - answered / total > PACE_TOLERANCE
+    )
+    hint = ""
+    if behind:
+        hint = (
+            f"Running behind plan: {questions_left} question{pluralize(questions_left)} left, "
+            f"{minutes_left} minute{pluralize(minutes_left)} left"
+        )
+    return {
+        "total": total,
+        "answered": answered,
+        "elapsed": elapsed,
+        "elapsed_display": f"{elapsed // 60:02d}:{elapsed % 60:02d}",
+        "planned_minutes": interview.planned_minutes,
+        "questions_left": questions_left,
+        "minutes_left": minutes_left,
+        "behind": behind,
+        "hint": hint,
+        "percent": round(100 * answered / total) if total else 0,
+    }
+
+
+def _focus_item(items, position=None, item_pk=None):
+    """The question in focus: by id, else by position (?q=), else the first open one."""
+    if item_pk is not None:
+        for item in items:
+            if item.pk == item_pk:
+                return item
+    if position is not None:
+        try:
+            wanted = int(position)
+        except (TypeError, ValueError):
+            wanted = None
+        for item in items:
+            if item.position == wanted:
+                return item
+    return next((item for item in items if item.state == "open"), items[0] if items else None)
+
+
+def _search(interview: Interview, find: str, items) -> list[dict]:
+    if len(find) < SEARCH_MIN_LENGTH:
+        return []
+    questions = list(
+        Question.objects.active()
+        .for_level(interview.level)
+        .search(find)
+        .prefetch_related("topics")
+        .order_by("difficulty", "id")[:SEARCH_LIMIT]
+    )
+    if not questions:
+        return []
+    in_interview = {item.question_id for item in items}
+    asked = services.asked_question_ids(interview.candidate, exclude=interview)
+    return [
+        {"question": q, "in_interview": q.pk in in_interview, "asked": q.pk in asked}
+        for q in questions
+    ]
+
+
+def _live_context(
+    interview: Interview, *, position=None, item_pk=None, find: str = "", **extra
+) -> dict:
+    items = list(interview.items.all())
+    item = _focus_item(items, position=position, item_pk=item_pk)
+    index = items.index(item) if item else 0
+    context = {
+        "interview": interview,
+        "items": items,
+        "item": item,
+        "prev_item": items[index - 1] if item and index > 0 else None,
+        "next_item": items[index + 1] if item and index + 1 < len(items) else None,
+        "pace": pace_of(interview, items),
+        "find": find,
+        "results": _search(interview, find, items) if find else [],
+        "searched": len(find) >= SEARCH_MIN_LENGTH,
+        "search_min_length": SEARCH_MIN_LENGTH,
+        "notes_text": item.notes if item else "",
+        "notes_version": item.notes_version if item else 0,
+        "nav": "dashboard",
+    }
+    if item:
+        context |= {
+            "key_points": split_lines(item.guidance),
+            "follow_ups": split_lines(item.follow_ups),
+            "red_flags": split_lines(item.red_flags),
+        }
+    context.update(extra)
+    return context
+
+
+def _render_live(request, interview_pk: int, *, fragment: str = "", status: int = 200, **kw):
+    """Re-read the interview with its questions and render the page or one of its fragments."""
+    interview = _owned(request, interview_pk, items=True)
+    template = f"{TEMPLATE}#{fragment}" if fragment else TEMPLATE
+    return render(request, template, _live_context(interview, **kw), status=status)
+
+
+# Start and the live page --------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def start(request, pk: int):
+    """Draft -> live, recording the start time, then the live page."""
+    interview = _owned(request, pk)
+    try:
+        services.interview_start(interview=interview)
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+        if interview.is_draft:
+            return _redirect(request, reverse("interviews:compose", args=[interview.pk]))
+        return _redirect(request, interview.get_absolute_url())
+    return _redirect(request, _live_url(interview))
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request", "HX-Target")
+def live(request, pk: int):
+    interview = _owned(request, pk, items=True)
+    if not interview.is_live:
+        return _not_live_redirect(request, interview)
+    find = request.GET.get("find", "").strip()[:100]
+    context = _live_context(interview, position=request.GET.get("q"), find=find)
+    template = TEMPLATE
+    if request.htmx and not request.htmx.history_restore_request:
+        if request.htmx.target == "unplanned-results":
+            template += "#unplanned-results"
+        else:
+            template += "#focus"
+            context["nav_oob"] = True
+    return render(request, template, context)
+
+
+# Scoring, notes, time -----------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+@vary_on_headers("HX-Request")
+def score(request, pk: int, item_pk: int):
+    """Score 1..4, skip or clear the question; htmx gets the rubric and the list entry back."""
+    item = _owned_item(request, pk, item_pk)
+    form = ScoreForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            item = services.item_score(item=item, **form.action())
+        except ValidationError as exc:
+            error = _message(exc)
+    else:
+        error = " ".join(msg for msgs in form.errors.values() for msg in msgs)
+    if error:
+        if not item.interview.is_live and not request.htmx:
+            return _not_live_redirect(request, item.interview)
+        fragment = "rubric" if request.htmx else ""
+        return _render_live(
+            request, pk, item_pk=item.pk, fragment=fragment, status=422, score_error=error
+        )
+    if not request.htmx:
+        return HttpResponseRedirect(_live_url(item.interview, item.position), status=303)
+    response = _render_live(request, pk, item_pk=item.pk, fragment="rubric", score_oob=True)
+    return trigger_client_event(
+        response, "scoreChanged", {"item": item.pk, "score": item.score, "skipped": item.skipped}
+    )
+
+
+@require_POST
+@login_required
+@vary_on_headers("HX-Request")
+def notes(request, pk: int, item_pk: int):
+    """Save the notes written on top of ``version``; a newer save elsewhere is a 409."""
+    item = _owned_item(request, pk, item_pk)
+    form = NotesForm(request.POST)
+    fragment = "notes-result" if request.htmx else ""
+    if not form.is_valid():
+        error = " ".join(msg for msgs in form.errors.values() for msg in msgs)
+        return _render_live(
+            request,
+            pk,
+            item_pk=item.pk,
+            fragment=fragment,
+            status=422,
+            notes_error=error,
+            notes_text=request.POST.get("notes", ""),
+            notes_version=item.notes_version,
+        )
+    text = form.cleaned_data["notes"].replace("\r\n", "\n")
+    base_version = form.cleaned_data["version"]
+    try:
+        item = services.item_save_notes(item=item, notes=text, base_version=base_version)
+    except services.StaleNotes as exc:
+        return _render_live(
+            request,
+            pk,
+            item_pk=item.pk,
+            fragment=fragment,
+            status=409,
+            notes_conflict=f"{_message(exc)} Your text is kept here, not saved.",
+            notes_text=text,
+            newer_notes=exc.item.notes,
+            # JS keeps the version its text was based on; a plain form shows the newer notes
+            # below the box, so saving again is a deliberate merge.
+            notes_version=base_version if request.htmx else exc.item.notes_version,
+        )
+    except ValidationError as exc:
+        if not request.htmx:
+            return _not_live_redirect(request, item.interview)
+        return _render_live(
+            request,
+            pk,
+            item_pk=item.pk,
+            fragment=fragment,
+            status=422,
+            notes_error=f"{_message(exc)} Your text is kept here, not saved.",
+            notes_text=text,
+            notes_version=base_version,
+        )
+    if not request.htmx:
+        messages.success(request, "Notes saved.")
+        return HttpResponseRedirect(_live_url(item.interview, item.position), status=303)
+    response = render(
+        request,
+        f"{TEMPLATE}#notes-result",
+        {"item": item, "interview": item.interview, "notes_version": item.notes_version},
+    )
+    return trigger_client_event(
+        response, "notesSaved", {"item": item.pk, "version": item.notes_version}
+    )
+
+
+@require_POST
+@login_required
+def record_time(request, pk: int, item_pk: int):
+    """Add seconds spent on a question (sent by live.js with sendBeacon); 204, or 422."""
+    item = _owned_item(request, pk, item_pk)
+    form = TimeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(" ".join(form.errors["seconds"]), status=422, content_type="text/plain")
+    try:
+        services.item_add_time(item=item, seconds=form.cleaned_data["seconds"])
+    except ValidationError as exc:
+        return HttpResponse(_message(exc), status=422, content_type="text/plain")
+    return HttpResponse(status=204)
+
+
+# Unplanned questions ------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+@vary_on_headers("HX-Request")
+def add_unplanned(request, pk: int):
+    """Add a bank question during the interview; a repeat for this candidate asks to confirm."""
+    interview = _owned(request, pk)
+    form = AddUnplannedForm(request.POST)
+    find = request.POST.get("find", "").strip()[:100]
+    error, confirm_question = "", None
+    if interview.is_draft:
+        return _not_live_redirect(request, interview)
+    if not form.is_valid():
+        error = " ".join(msg for msgs in form.errors.values() for msg in msgs)
+    else:
+        question = Question.objects.filter(pk=form.cleaned_data["question"]).first()
+        if question is None:
+            error = "That question does not exist in the bank."
+        else:
+            try:
+                item = services.interview_add_question(
+                    interview=interview,
+                    question=question,
+                    confirm_repeat=form.cleaned_data["confirm_repeat"],
+                    reason="Added during the interview",
+                )
+            except ValidationError as exc:
+                error = _message(exc)
+                if exc.code == "repeat":
+                    confirm_question = question
+    if error:
+        if interview.is_submitted and not request.htmx:
+            return _not_live_redirect(request, interview)
+        extra = {"add_error": error, "confirm_question": confirm_question}
+        if not request.htmx:
+            return _render_live(
+                request, pk, position=request.POST.get("q"), find=find, status=422, **extra
+            )
+        response = _render_live(
+            request, pk, find=find, fragment="unplanned-results", status=422, **extra
+        )
+        return reswap(retarget(response, "#unplanned-results"), "outerHTML")
+    if not request.htmx:
+        messages.success(request, f"Added as question {item.position}.")
+        return HttpResponseRedirect(_live_url(interview, item.position), status=303)
+    response = _render_live(
+        request, pk, item_pk=item.pk, fragment="focus", nav_oob=True, added=item
+    )
+    push_url(response, _live_url(interview, item.position))
+    return trigger_client_event(response, "questionAdded", {"item": item.pk})
+
+
+# Submission ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@vary_on_headers("HX-Request")
+def submit(request, pk: int):
+    """Recommendation, summary, and a decision about unscored questions: the scorecard."""
+    interview = _owned(request, pk, items=True)
+    if not interview.is_live:
+        return _not_live_redirect(request, interview)
+    items = list(interview.items.all())
+    open_items = [item for item in items if item.state == "open"]
+    status = 200
+    if request.method == "POST":
+        form = SubmitForm(request.POST, open_count=len(open_items))
+        if form.is_valid():
+            try:
+                services.interview_submit(
+                    interview=interview,
+                    recommendation=form.cleaned_data["recommendation"],
+                    summary=form.cleaned_data["summary"],
+                    allow_unscored=form.cleaned_data.get("allow_unscored", False),
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, "Scorecard submitted.")
+                return _redirect(request, reverse("interviews:scorecard", args=[interview.pk]))
+        status = 422
+    else:
+        form = SubmitForm(open_count=len(open_items))
+    template = "interviews/submit.html"
+    if request.htmx:
+        template += "#submit-form"
+    context = {
+        "interview": interview,
+        "items": items,
+        "open_items": open_items,
+        "form": form,
+        "pace": pace_of(interview, items),
+        "nav": "dashboard",
+    }
+    return render(request, template, context, status=status)
+
+
+def _add_errors(form: SubmitForm, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

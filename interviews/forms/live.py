@@ -1,0 +1,104 @@
+"""Forms of the live interview: scoring, notes, time, unplanned questions, submission.
+
+They check the shape of the input only; the rules (state of the interview, stale notes,
+what a submission needs) live in ``interviews.services`` and their messages are shown as is.
+"""
+
+from django import forms
+
+from interviews.models import Recommendation
+
+SCORE_MESSAGE = "A score is 1 (Poor), 2 (Mixed), 3 (Good) or 4 (Excellent)."
+
+
+class ScoreForm(forms.Form):
+    """One of: a score 1..4, skip, or clear."""
+
+    score = forms.TypedChoiceField(
+        choices=[(str(s), str(s)) for s in range(1, 5)],
+        coerce=int,
+        required=False,
+        error_messages={"invalid_choice": SCORE_MESSAGE},
+    )
+    skip = forms.BooleanField(required=False)
+    clear = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        chosen = [data.get("score") not in (None, ""), data.get("skip"), data.get("clear")]
+        if sum(bool(c) for c in chosen) != 1:
+            raise forms.ValidationError("Choose a score (1 to 4), Skip, or Clear.")
+        return data
+
+    def action(self) -> dict:
+        """Keyword arguments for ``services.item_score``."""
+        data = self.cleaned_data
+        if data.get("skip"):
+            return {"score": None, "skipped": True}
+        if data.get("clear"):
+            return {"score": None, "skipped": False}
+        return {"score": data["score"], "skipped": False}
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(
+        required=False, strip=False, max_length=50_000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    version = forms.IntegerField(
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={"required": "The notes version is missing: reload the page."},
+    )
+
+
+class TimeForm(forms.Form):
+    seconds = forms.IntegerField(
+        min_value=1,
+        max_value=3600,
+        error_messages={
+            "required": "Say how many seconds were spent (1 to 3600).",
+            "invalid": "Seconds must be a whole number from 1 to 3600.",
+            "min_value": "Seconds must be a whole number from 1 to 3600.",
+            "max_value": "Seconds must be a whole number from 1 to 3600.",
+        },
+    )
+
+
+class AddUnplannedForm(forms.Form):
+    question = forms.IntegerField(
+        min_value=1,
+        error_messages={
+            "required": "Choose a question to add.",
+            "invalid": "That is not a question of the bank.",
+            "min_value": "That is not a question of the bank.",
+        },
+    )
+    confirm_repeat = forms.BooleanField(required=False)
+
+
+class SubmitForm(forms.Form):
+    """Shapes only: ``services.interview_submit`` says what is missing, per field."""
+
+    recommendation = forms.CharField(
+        required=False,
+        widget=forms.RadioSelect(choices=Recommendation.choices),
+        label="Overall recommendation",
+    )
+    summary = forms.CharField(
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What you saw: strengths, concerns, and the evidence behind your recommendation.",
+    )
+    allow_unscored = forms.BooleanField(required=False)
+
+    def __init__(self, *args, open_count: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.open_count = open_count
+        if open_count:
+            noun = "question" if open_count == 1 else "questions"
+            self.fields["allow_unscored"].label = f"Leave {open_count} unscored {noun} unscored"
+        else:
+            del self.fields["allow_unscored"]

@@ -1,0 +1,453 @@
+/*
+ * Live interview: what htmx cannot do on its own.
+ *  - Notes autosave: debounced while typing, retried with backoff when the network or the server
+ *    fails, kept in localStorage until the server has them, restored on load; a 409 (newer notes
+ *    saved elsewhere) stops the saving of that text and keeps it; leaving with unsaved notes warns.
+ *  - Keyboard shortcuts: 1-4 score, s skips, n/p and arrows move; never while typing.
+ *  - Session timer, pace hint, and the time spent on each question (sent with sendBeacon).
+ * Everything else (scoring, moving between questions, adding questions) is plain htmx and forms.
+ */
+(function () {
+  "use strict";
+  if (window.interviewLive) return; // htmx may run this script again after a history restore
+
+  var DEBOUNCE_MS = 800;
+  var FIRST_RETRY_MS = 1000;
+  var MAX_RETRY_MS = 30000;
+  var PACE_TOLERANCE = 0.1;
+  var MAX_SECONDS = 3600;
+  var STORE_PREFIX = "interview-kit:notes:";
+
+  // Helpers ------------------------------------------------------------------------------------
+
+  function csrfToken() {
+    try {
+      var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+      if (headers["x-csrftoken"]) return headers["x-csrftoken"];
+    } catch (e) { /* fall through to the form field */ }
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function readStore(key) {
+    try { return JSON.parse(window.localStorage.getItem(key)); } catch (e) { return null; }
+  }
+  function writeStore(key, value) {
+    try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* full or off */ }
+  }
+  function dropStore(key) {
+    try { window.localStorage.removeItem(key); } catch (e) { /* off */ }
+  }
+
+  function parseFragment(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content;
+  }
+
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
+  function isTyping(el) {
+    if (!el || el === document.body) return false;
+    return el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName);
+  }
+
+  // Notes autosave -----------------------------------------------------------------------------
+  // One entry per question, kept while the page lives, whether or not its textarea is shown.
+  // state: saved | pending | saving | error (retrying) | conflict (409) | refused (4xx)
+
+  var notes = new Map();
+  var allowLeave = false;
+
+  function statusEl() { return document.getElementById("save-status"); }
+
+  function renderStatus() {
+    var el = statusEl();
+    if (!el) return;
+    var worst = null;
+    var rank = { conflict: 5, refused: 4, error: 3, saving: 2, pending: 2, saved: 1 };
+    notes.forEach(function (entry) {
+      if (!worst || rank[entry.state] > rank[worst.state]) worst = entry;
+    });
+    if (!worst || !worst.touched) return;
+    var text = {
+      saved: "Saved",
+      pending: "Saving…",
+      saving: "Saving…",
+      error: "Not saved — retrying",
+      conflict: "Not saved — newer notes exist for question " + worst.position,
+      refused: "Not saved — " + (worst.message || "the server refused the notes") +
+        " (kept in this browser)",
+    }[worst.state];
+    if (el.textContent !== text) el.textContent = text;
+    el.dataset.state = worst.state === "pending" ? "saving" : worst.state;
+  }
+
+  function backup(entry) {
+    if (entry.text === entry.savedText) {
+      dropStore(entry.key);
+    } else {
+      writeStore(entry.key, { text: entry.text, base: entry.version, at: Date.now() });
+    }
+  }
+
+  function schedule(entry, delay) {
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(function () { entry.timer = null; save(entry); }, delay);
+  }
+
+  function retry(entry) {
+    entry.state = "error";
+    entry.retryMs = Math.min(entry.retryMs ? entry.retryMs * 2 : FIRST_RETRY_MS, MAX_RETRY_MS);
+    clearTimeout(entry.retryTimer);
+    entry.retryTimer = setTimeout(function () { entry.retryTimer = null; save(entry); }, entry.retryMs);
+  }
+
+  function showResult(entry, html) {
+    var target = document.getElementById("notes-result");
+    if (!target || target.dataset.item !== entry.item) return;
+    var fresh = parseFragment(html).querySelector("#notes-result");
+    if (fresh) target.replaceWith(fresh);
+  }
+
+  function save(entry) {
+    if (entry.inflight || entry.state === "conflict" || entry.state === "refused") return;
+    clearTimeout(entry.timer);
+    clearTimeout(entry.retryTimer);
+    entry.timer = entry.retryTimer = null;
+    if (entry.text === entry.savedText) {
+      entry.state = "saved";
+      dropStore(entry.key);
+      renderStatus();
+      return;
+    }
+    var sent = entry.text;
+    var body = new FormData();
+    body.append("notes", sent);
+    body.append("version", String(entry.version));
+    body.append("csrfmiddlewaretoken", csrfToken());
+    entry.inflight = true;
+    entry.state = "saving";
+    renderStatus();
+    fetch(entry.url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+    })
+      .then(function (response) {
+        return response.text().then(function (html) { return { response: response, html: html }; });
+      })
+      .then(function (result) {
+        entry.inflight = false;
+        var response = result.response;
+        var fragment = parseFragment(result.html);
+        var version = fragment.querySelector("#notes-result input[name=version]");
+        if (response.ok && !response.redirected && version) {
+          entry.version = parseInt(version.value, 10) || 0;
+          entry.savedText = sent;
+          entry.retryMs = 0;
+          showResult(entry, result.html);
+          if (entry.text === sent) {
+            entry.state = "saved";
+            dropStore(entry.key);
+          } else {
+            entry.state = "pending"; // typed while the save was on its way
+            backup(entry);
+            schedule(entry, DEBOUNCE_MS);
+          }
+        } else if (response.status === 409) {
+          entry.state = "conflict"; // refused, nothing overwritten: keep the text, stop sending it
+          backup(entry);
+          showResult(entry, result.html);
+        } else if (response.status === 422 || response.status === 404) {
+          var error = fragment.querySelector("[role=alert]");
+          entry.state = "refused";
+          entry.message = error ? error.textContent.trim() : "status " + response.status;
+          backup(entry);
+          showResult(entry, result.html);
+        } else {
+          retry(entry); // 5xx, 403 or a login page (session ended): try again later
+        }
+        renderStatus();
+      })
+      .catch(function () {
+        entry.inflight = false;
+        retry(entry);
+        renderStatus();
+      });
+  }
+
+  function onInput(entry, value) {
+    entry.text = value;
+    entry.touched = true;
+    backup(entry);
+    if (entry.state === "conflict" || entry.state === "refused" || entry.state === "error") {
+      renderStatus(); // kept locally; a retry (error) sends the newest text
+      return;
+    }
+    entry.state = "pending";
+    schedule(entry, DEBOUNCE_MS);
+    renderStatus();
+  }
+
+  function flushNotes() {
+    notes.forEach(function (entry) {
+      if (entry.timer) save(entry);
+    });
+  }
+
+  function showStaleDraft(form, key) {
+    var box = form.querySelector("[data-stale-draft]");
+    var stale = readStore(key + ":stale");
+    if (!box || !stale) return;
+    box.querySelector("textarea").value = stale.text;
+    box.hidden = false;
+    box.querySelector("[data-discard-draft]").addEventListener("click", function () {
+      dropStore(key + ":stale");
+      box.hidden = true;
+    });
+  }
+
+  function bindNotes(textarea) {
+    if (textarea.dataset.bound) return;
+    textarea.dataset.bound = "1";
+    var form = textarea.form;
+    var versionInput = form.querySelector("input[name=version]");
+    var focus = document.getElementById("focus");
+    var item = textarea.dataset.item;
+    var key = STORE_PREFIX + textarea.dataset.interview + ":" + item;
+    var serverText = textarea.value;
+    var serverVersion = parseInt(versionInput.value, 10) || 0;
+    var entry = notes.get(item);
+    var local;
+    if (entry) {
+      // Seen before on this page: only text the server does not have yet counts.
+      local = entry.text !== entry.savedText || entry.inflight
+        ? { text: entry.text, base: entry.version } : null;
+    } else {
+      local = readStore(key);
+      entry = {
+        item: item, key: key, url: textarea.dataset.notesUrl, state: "saved", retryMs: 0,
+        position: focus ? focus.dataset.position : "", touched: false, savedText: serverText,
+      };
+      notes.set(item, entry);
+    }
+    var inflight = entry.inflight;
+    if (!local || local.text === serverText) {
+      entry.text = entry.savedText = serverText;
+      entry.version = serverVersion;
+      if (!inflight) { entry.state = "saved"; dropStore(key); }
+    } else if (inflight || local.base >= serverVersion) {
+      // The server has nothing newer than what this text was written on: put it back, send it.
+      textarea.value = local.text;
+      entry.text = local.text;
+      entry.version = Math.max(local.base, serverVersion);
+      versionInput.value = String(entry.version);
+      entry.touched = true;
+      if (!inflight && entry.state !== "conflict" && entry.state !== "refused") {
+        entry.state = "pending";
+        backup(entry);
+        schedule(entry, 0);
+      }
+    } else {
+      // Newer notes were saved elsewhere since this text was written: show both, send neither.
+      writeStore(key + ":stale", { text: local.text, base: local.base, at: Date.now() });
+      dropStore(key);
+      clearTimeout(entry.timer);
+      clearTimeout(entry.retryTimer);
+      entry.text = entry.savedText = serverText;
+      entry.version = serverVersion;
+      entry.state = "saved";
+    }
+    showStaleDraft(form, key);
+
+    textarea.addEventListener("input", function () { onInput(entry, textarea.value); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault(); // with JavaScript the button saves now, through the same path
+      entry.touched = true;
+      save(entry);
+    });
+    renderStatus();
+  }
+
+  window.addEventListener("beforeunload", function (event) {
+    if (allowLeave) return;
+    var unsaved = false;
+    notes.forEach(function (entry) {
+      if (entry.text !== entry.savedText || entry.inflight) unsaved = true;
+    });
+    if (unsaved) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+  window.addEventListener("online", function () {
+    notes.forEach(function (entry) { if (entry.state === "error") save(entry); });
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-load-newer]")) allowLeave = true;
+  });
+
+  // Time per question --------------------------------------------------------------------------
+
+  var timing = { item: null, url: null, since: null };
+
+  function sendTime(url, seconds) {
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", csrfToken());
+    data.append("seconds", String(seconds));
+    if (navigator.sendBeacon && navigator.sendBeacon(url, data)) return;
+    fetch(url, { method: "POST", body: data, keepalive: true, credentials: "same-origin" })
+      .catch(function () { /* lost seconds are not worth bothering the interviewer */ });
+  }
+
+  function flushTime() {
+    if (!timing.url || timing.since === null) return;
+    var seconds = Math.round((Date.now() - timing.since) / 1000);
+    timing.since = Date.now();
+    if (seconds >= 1) sendTime(timing.url, Math.min(seconds, MAX_SECONDS));
+  }
+
+  function trackFocus() {
+    var focus = document.getElementById("focus");
+    var item = focus && focus.dataset.timeUrl ? focus.dataset.item : null;
+    if (item === timing.item) return false;
+    flushTime();
+    timing.item = item;
+    timing.url = item ? focus.dataset.timeUrl : null;
+    timing.since = item && document.visibilityState === "visible" ? Date.now() : null;
+    return true;
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") {
+      flushTime();
+      timing.since = null;
+      flushNotes();
+    } else if (timing.url) {
+      timing.since = Date.now();
+    }
+  });
+  window.addEventListener("pagehide", function () {
+    flushTime();
+    timing.since = null;
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && timing.url) timing.since = Date.now();
+  });
+
+  // Session timer and pace ---------------------------------------------------------------------
+
+  var clock = { base: 0, loadedAt: Date.now(), interval: null };
+
+  function formatElapsed(seconds) {
+    var minutes = Math.floor(seconds / 60);
+    var rest = seconds % 60;
+    return (minutes < 10 ? "0" : "") + minutes + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+
+  function tick() {
+    var timer = document.getElementById("session-timer");
+    if (!timer) return;
+    var elapsed = clock.base + Math.floor((Date.now() - clock.loadedAt) / 1000);
+    timer.textContent = formatElapsed(elapsed);
+    timer.setAttribute("datetime", "PT" + elapsed + "S");
+    updatePace(elapsed, parseInt(timer.dataset.plannedMinutes, 10) || 0);
+  }
+
+  // The same rule as views.live.pace_of: behind when time used runs >10% ahead of work done.
+  function updatePace(elapsed, plannedMinutes) {
+    var progress = document.getElementById("progress");
+    var hint = document.getElementById("pace-hint");
+    if (!progress || !hint || !plannedMinutes) return;
+    var total = parseInt(progress.dataset.total, 10) || 0;
+    var answered = parseInt(progress.dataset.answered, 10) || 0;
+    var left = total - answered;
+    var planned = plannedMinutes * 60;
+    var behind = total > 0 && left > 0 && elapsed / planned - answered / total > PACE_TOLERANCE;
+    var text = "";
+    if (behind) {
+      var minutesLeft = Math.max(0, Math.floor((planned - elapsed) / 60));
+      text = "Running behind plan: " + plural(left, "question") + " left, " +
+        plural(minutesLeft, "minute") + " left";
+    }
+    if (hint.textContent !== text) hint.textContent = text;
+    hint.hidden = !behind;
+  }
+
+  function startClock() {
+    var timer = document.getElementById("session-timer");
+    if (!timer || clock.interval) return;
+    clock.base = parseInt(timer.dataset.elapsed, 10) || 0;
+    clock.loadedAt = Date.now();
+    clock.interval = setInterval(tick, 1000);
+  }
+
+  // Keyboard shortcuts -------------------------------------------------------------------------
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) {
+      return;
+    }
+    var target = event.target;
+    if (isTyping(target)) {
+      if (event.key === "Escape" && target.tagName === "TEXTAREA") target.blur();
+      return;
+    }
+    var focus = document.getElementById("focus");
+    if (!focus || !focus.dataset.item) return;
+    var item = focus.dataset.item;
+    var control = null;
+    switch (event.key) {
+      case "n": case "ArrowRight":
+        control = focus.querySelector("[data-shortcut=next]"); break;
+      case "p": case "ArrowLeft":
+        control = focus.querySelector("[data-shortcut=prev]"); break;
+      case "1": case "2": case "3": case "4":
+        control = document.getElementById("score-" + item + "-" + event.key); break;
+      case "s":
+        control = document.getElementById("skip-" + item); break;
+      default:
+        return;
+    }
+    if (!control || event.repeat) return;
+    event.preventDefault();
+    control.click();
+  });
+
+  // Wiring -------------------------------------------------------------------------------------
+
+  var initialized = false;
+
+  function bindAll() {
+    document.querySelectorAll("textarea[data-notes-url]").forEach(bindNotes);
+    startClock();
+    var changed = trackFocus() && initialized;
+    initialized = true;
+    var current = document.querySelector("#question-nav [aria-current]");
+    if (current && current.scrollIntoView) current.scrollIntoView({ block: "nearest" });
+    if (changed) {
+      var active = document.activeElement;
+      if (!active || active === document.body || !active.isConnected) {
+        var heading = document.getElementById("focus-heading");
+        if (heading) heading.focus({ preventScroll: true });
+      }
+    }
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    // Leaving a question: send its pending notes now rather than after the debounce.
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.getAttribute && elt.getAttribute("hx-target") === "#focus") flushNotes();
+  });
+  document.addEventListener("htmx:afterSettle", bindAll);
+  document.addEventListener("htmx:historyRestore", bindAll);
+
+  window.interviewLive = { notes: notes, flushNotes: flushNotes, flushTime: flushTime };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", bindAll);
+  } else {
+    bindAll();
+  }
+})();
