@@ -1,15 +1,68 @@
+"""The dashboard and the list of candidates."""
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from ..models import Candidate, Interview, Kit, Status, can_view_all
+
+DASHBOARD_LIMIT = 10
+CANDIDATES_PER_PAGE = 25
+
+
+def _with_interview_counts(qs):
+    return qs.annotate(
+        interview_count=Count("interviews"),
+        submitted_count=Count("interviews", filter=Q(interviews__status=Status.SUBMITTED)),
+    )
 
 
 @require_GET
 @login_required
 def dashboard(request):
-    return render(request, "interviews/dashboard.html", {"nav": "dashboard"})
+    user = request.user
+    mine = Interview.objects.owned_by(user).for_dashboard()
+    context = {
+        "nav": "dashboard",
+        "drafts": list(
+            mine.filter(status=Status.DRAFT).order_by("-updated_at", "-id")[:DASHBOARD_LIMIT]
+        ),
+        "live": list(
+            mine.filter(status=Status.LIVE).order_by("-started_at", "-id")[:DASHBOARD_LIMIT]
+        ),
+        "submitted": list(
+            mine.filter(status=Status.SUBMITTED).order_by("-submitted_at", "-id")[:DASHBOARD_LIMIT]
+        ),
+        "candidates": list(
+            _with_interview_counts(Candidate.objects.for_dashboard())[:DASHBOARD_LIMIT]
+        ),
+        "kits": list(Kit.objects.visible_to(user).with_counts()[:DASHBOARD_LIMIT]),
+        "sees_all": can_view_all(user),
+        "limit": DASHBOARD_LIMIT,
+    }
+    if context["sees_all"]:
+        context["everyone_submitted"] = list(
+            Interview.objects.filter(status=Status.SUBMITTED)
+            .select_related("candidate", "level", "interviewer")
+            .order_by("-submitted_at", "-id")[:DASHBOARD_LIMIT]
+        )
+    return render(request, "interviews/dashboard.html", context)
 
 
 @require_GET
 @login_required
+@vary_on_headers("HX-Request")
 def candidate_list(request):
-    return render(request, "interviews/candidate_list.html", {"nav": "candidates"})
+    q = request.GET.get("q", "").strip()
+    candidates = _with_interview_counts(Candidate.objects.for_dashboard())
+    for word in q.split():
+        candidates = candidates.filter(Q(name__icontains=word) | Q(email__icontains=word))
+    page = Paginator(candidates, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
+    template = "interviews/candidate_list.html"
+    if request.htmx:
+        template += "#candidate-results"
+    context = {"nav": "candidates", "page": page, "q": q}
+    return render(request, template, context)

@@ -1,10 +1,125 @@
-"""Placeholder until the scorecard views land (scorecard, amend, export, candidate)."""
+"""Scorecard, amend, exports and the candidate's debrief page."""
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from .. import reports, services
+from ..forms.scorecard import AmendForm
+from ..models import Candidate, Interview, Status
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+@require_GET
+@login_required
+def scorecard(request, pk: int):
+    interview = get_object_or_404(Interview.objects.visible_to(request.user).with_items(), pk=pk)
+    own = interview.interviewer_id == request.user.pk
+    if own and not interview.is_submitted:
+        return redirect(interview.get_absolute_url())
+    context = {"interview": interview, "own": own, "nav": "dashboard"}
+    if interview.is_submitted:
+        amendments = list(interview.amendments.select_related("user"))
+        context |= {
+            "card": reports.build_scorecard(interview),
+            "amendments": reports.amendment_rows(amendments),
+            "formats": list(reports.EXPORT_FORMATS),
+        }
+    return render(request, "interviews/scorecard.html", context)
 
 
-scorecard = amend = export = candidate = _todo
+@require_http_methods(["GET", "POST"])
+@login_required
+@vary_on_headers("HX-Request")
+def amend(request, pk: int):
+    interview = get_object_or_404(Interview.objects.owned_by(request.user).with_items(), pk=pk)
+    template = "interviews/amend.html"
+    if request.htmx:
+        template += "#amend-form"
+    if not interview.is_submitted:
+        # Only a submitted scorecard can be amended: say so, and where to go instead.
+        context = {"interview": interview, "wrong_status": True, "nav": "dashboard"}
+        return render(request, template, context, status=409)
+    status = 200
+    notice = ""
+    if request.method == "POST":
+        form = AmendForm(request.POST, interview=interview)
+        if form.is_valid():
+            try:
+                amendment = services.interview_amend(
+                    interview=interview, user=request.user, **form.service_kwargs()
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+                status = 422
+            else:
+                if amendment is None:
+                    notice = "Nothing changed, so no amendment was recorded."
+                else:
+                    count = len(amendment.changes)
+                    messages.success(
+                        request,
+                        f"Scorecard amended: {count} change{'s' if count != 1 else ''} recorded.",
+                    )
+                    url = interview.get_absolute_url()
+                    if request.htmx:
+                        return HttpResponseClientRedirect(url)
+                    return _see_other(url)
+        else:
+            status = 422
+    else:
+        form = AmendForm(interview=interview)
+    context = {"interview": interview, "form": form, "notice": notice, "nav": "dashboard"}
+    return render(request, template, context, status=status)
+
+
+def _see_other(url: str) -> HttpResponse:
+    response = redirect(url)
+    response.status_code = 303
+    return response
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_GET
+@login_required
+def export(request, pk: int, fmt: str):
+    if fmt not in reports.EXPORT_FORMATS:
+        raise Http404("No such export format.")
+    interview = get_object_or_404(
+        Interview.objects.visible_to(request.user).with_items(), pk=pk, status=Status.SUBMITTED
+    )
+    card = reports.build_scorecard(interview)
+    amendments = list(interview.amendments.select_related("user"))
+    if fmt == "json":
+        body = reports.export_json(card, amendments)
+    elif fmt == "csv":
+        body = reports.export_csv(card)
+    else:
+        body = reports.export_markdown(card, amendments)
+    response = HttpResponse(body, content_type=reports.EXPORT_FORMATS[fmt])
+    response["Content-Disposition"] = content_disposition_header(
+        True, reports.export_filename(interview, fmt)
+    )
+    return response
+
+
+@require_GET
+@login_required
+def candidate(request, pk: int):
+    person = get_object_or_404(Candidate.objects.for_debrief(), pk=pk)
+    interviews = list(person.interviews.with_items().order_by("created_at", "id"))
+    debrief = reports.build_debrief(interviews, request.user)
+    context = {"candidate": person, "debrief": debrief, "nav": "candidates"}
+    return render(request, "interviews/candidate.html", context)

@@ -1,0 +1,570 @@
+"""Scorecard arithmetic, chart geometry, the debrief view and the export builders.
+
+Everything here works on interviews already loaded with their questions (``with_items()``),
+so building a report never runs a query of its own.
+
+The rules of the arithmetic:
+- a mean counts only scored questions: skipped and unscored questions are left out;
+- a question with several topics counts once in each of its topics (and once overall);
+- means are shown with two decimals, rounded half up.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.text import slugify
+
+from questionbank.models import Kind, Score
+
+from .models import Interview, InterviewQuestion, Recommendation, can_view_all
+
+# Two interviewers whose means for a topic are this far apart (or more) disagree.
+DISAGREEMENT_SPREAD = Decimal(2)
+EXPORT_FORMATS = {
+    "md": "text/markdown; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+CSV_COLUMNS = [
+    "position",
+    "text",
+    "topics",
+    "kind",
+    "difficulty",
+    "score",
+    "score_label",
+    "skipped",
+    "notes",
+    "seconds",
+]
+HIRE_SIDE = {Recommendation.HIRE, Recommendation.STRONG_HIRE}
+
+
+def format_seconds(seconds: int | None) -> str:
+    """m:ss, or h:mm:ss from an hour on."""
+    seconds = max(0, int(seconds or 0))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+def score_text(score: int | None) -> str:
+    """'3 Good', or '' for no score."""
+    return f"{score} {Score(score).label}" if score else ""
+
+
+def display_name(user) -> str:
+    if user is None:
+        return "(deleted user)"
+    return user.get_full_name() or user.get_username()
+
+
+@dataclass
+class Mean:
+    """The mean of some scores, with its arithmetic spelled out."""
+
+    scores: list[int] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.scores)
+
+    @property
+    def total(self) -> int:
+        return sum(self.scores)
+
+    @property
+    def value(self) -> Decimal | None:
+        if not self.scores:
+            return None
+        return (Decimal(self.total) / Decimal(self.count)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def display(self) -> str:
+        return "–" if self.value is None else f"{self.value}"
+
+    @property
+    def as_float(self) -> float | None:
+        return None if self.value is None else float(self.value)
+
+    @property
+    def arithmetic(self) -> str:
+        if not self.scores:
+            return "no scored questions"
+        return f"({' + '.join(str(s) for s in self.scores)}) / {self.count} = {self.value}"
+
+
+@dataclass
+class TopicScore:
+    slug: str
+    name: str
+    mean: Mean = field(default_factory=Mean)
+    questions: int = 0
+    skipped: int = 0
+    unscored: int = 0
+
+    @property
+    def left_out(self) -> str:
+        parts = []
+        if self.skipped:
+            parts.append(f"{self.skipped} skipped")
+        if self.unscored:
+            parts.append(f"{self.unscored} unscored")
+        return ", ".join(parts)
+
+
+@dataclass
+class Bar:
+    label: str
+    value: Decimal | None
+    y: int
+    width: float
+    text: str
+
+    @property
+    def label_y(self) -> int:
+        return self.y + 11
+
+    @property
+    def bar_y(self) -> int:
+        return self.y + 15
+
+    @property
+    def text_y(self) -> int:
+        return self.y + 25
+
+    @property
+    def text_x(self) -> float:
+        return round(self.width + 6, 1)
+
+
+@dataclass
+class BarChart:
+    """Horizontal bars on the 1..4 score scale, geometry computed here for the SVG include."""
+
+    id: str
+    title: str
+    desc: str
+    bars: list[Bar]
+    height: int
+    # Layout constants, read by the template.
+    width: int = 420
+    plot_x: int = 0
+    plot_width: int = 340
+    row_height: int = 36
+    ticks: list[tuple[float, str]] = field(default_factory=list)
+
+    @property
+    def axis_y(self) -> int:
+        return self.height - 22
+
+    @property
+    def tick_label_y(self) -> int:
+        return self.height - 6
+
+
+def bar_chart(chart_id: str, title: str, rows: list[tuple[str, Mean]]) -> BarChart:
+    plot_width, row_height, top = 340, 36, 4
+    bars = []
+    for i, (label, mean) in enumerate(rows):
+        value = mean.value
+        width = 0.0 if value is None else round(float(value) / 4 * plot_width, 1)
+        text = "no scored questions" if value is None else f"{value}"
+        bars.append(Bar(label=label, value=value, y=top + i * row_height, width=width, text=text))
+    ticks = [(round(s / 4 * plot_width, 1), f"{s} {Score(s).label}") for s in Score.values]
+    described = "; ".join(f"{b.label}: {b.text}" for b in bars) or "no topics"
+    return BarChart(
+        id=chart_id,
+        title=title,
+        desc=f"Mean score per topic on the 1 to 4 scale. {described}.",
+        bars=bars,
+        height=top + len(rows) * row_height + 22,
+        ticks=ticks,
+    )
+
+
+@dataclass
+class Scorecard:
+    """One interview's scorecard: the questions, topic means, overall mean, chart."""
+
+    interview: Interview
+    items: list[InterviewQuestion]
+    topics: list[TopicScore]
+    overall: Mean
+    skipped: int
+    unscored: int
+    seconds: int
+
+    @property
+    def chart(self) -> BarChart:
+        return bar_chart(
+            f"topic-chart-{self.interview.pk}",
+            "Mean score per topic",
+            [(t.name, t.mean) for t in self.topics],
+        )
+
+    @property
+    def rows(self) -> list[tuple[InterviewQuestion, str]]:
+        """(item, time spent as m:ss) per question, for templates."""
+        return [(item, format_seconds(item.seconds_spent)) for item in self.items]
+
+    @property
+    def time_on_questions(self) -> str:
+        return format_seconds(self.seconds)
+
+    @property
+    def duration(self) -> str:
+        return format_seconds(self.interview.elapsed_seconds()) if self.interview.started_at else ""
+
+    def topic_means(self) -> dict[str, Decimal | None]:
+        return {t.slug: t.mean.value for t in self.topics}
+
+
+def build_scorecard(interview: Interview) -> Scorecard:
+    items = list(interview.items.all())
+    topics: dict[str, TopicScore] = {}
+    overall = Mean()
+    skipped = unscored = 0
+    for item in items:
+        if item.score is not None:
+            overall.scores.append(item.score)
+        elif item.skipped:
+            skipped += 1
+        else:
+            unscored += 1
+        for slug, name in item.topics:
+            topic = topics.setdefault(slug, TopicScore(slug=slug, name=name))
+            topic.questions += 1
+            if item.score is not None:
+                topic.mean.scores.append(item.score)
+            elif item.skipped:
+                topic.skipped += 1
+            else:
+                topic.unscored += 1
+    return Scorecard(
+        interview=interview,
+        items=items,
+        topics=list(topics.values()),
+        overall=overall,
+        skipped=skipped,
+        unscored=unscored,
+        seconds=sum(item.seconds_spent for item in items),
+    )
+
+
+# Amendment history -------------------------------------------------------------------------
+
+
+def describe_change(change: dict) -> dict:
+    """One recorded change as {what, old, new} strings for people."""
+    fieldname = change.get("field")
+    old, new = change.get("old"), change.get("new")
+    if fieldname == "recommendation":
+        labels = dict(Recommendation.choices)
+        return {
+            "what": "Recommendation",
+            "old": labels.get(old, old or "none"),
+            "new": labels.get(new, new or "none"),
+        }
+    if fieldname == "score":
+        return {
+            "what": f"Score of question {change.get('question')}",
+            "old": score_text(old) or "no score",
+            "new": score_text(new) or "no score",
+        }
+    if fieldname == "notes":
+        return {
+            "what": f"Notes of question {change.get('question')}",
+            "old": old or "(empty)",
+            "new": new or "(empty)",
+        }
+    if fieldname == "summary":
+        return {"what": "Summary", "old": old or "(empty)", "new": new or "(empty)"}
+    return {"what": str(fieldname), "old": str(old), "new": str(new)}
+
+
+def amendment_rows(amendments) -> list[dict]:
+    return [
+        {
+            "user": display_name(a.user),
+            "created_at": a.created_at,
+            "reason": a.reason,
+            "changes": [describe_change(c) for c in a.changes],
+        }
+        for a in amendments
+    ]
+
+
+# Debrief -----------------------------------------------------------------------------------
+
+
+@dataclass
+class DebriefEntry:
+    interview: Interview
+    own: bool
+    # May the viewer see this interview's scores, notes, recommendation and summary?
+    revealed: bool
+    scorecard: Scorecard | None
+    # May the viewer open the interview's own page (scorecard, composer, live)?
+    linkable: bool
+
+
+@dataclass
+class TopicRow:
+    slug: str
+    name: str
+    cells: list[Mean]
+    spread: Decimal | None
+
+    @property
+    def disagree(self) -> bool:
+        return self.spread is not None and self.spread >= DISAGREEMENT_SPREAD
+
+
+@dataclass
+class Debrief:
+    entries: list[DebriefEntry]
+    unlocked: bool
+    sees_all: bool
+    has_own: bool
+    columns: list[DebriefEntry]
+    rows: list[TopicRow]
+    overall: TopicRow | None
+
+    @property
+    def hidden_count(self) -> int:
+        return sum(1 for e in self.entries if not e.revealed and e.interview.is_submitted)
+
+    @property
+    def recommendations(self) -> list[str]:
+        return [e.interview.get_recommendation_display() for e in self.columns]
+
+    @property
+    def recommendations_split(self) -> bool:
+        sides = {e.interview.recommendation in HIRE_SIDE for e in self.columns}
+        return len(sides) > 1
+
+
+def _spread(cells: list[Mean]) -> Decimal | None:
+    values = [c.value for c in cells if c.value is not None]
+    if len(values) < 2:
+        return None
+    return max(values) - min(values)
+
+
+def build_debrief(interviews: list[Interview], user) -> Debrief:
+    """Independent scoring: an interviewer sees the others' scores, notes, recommendations and
+    summaries only once they have submitted their own scorecard for this candidate. Hiring
+    managers see every submitted scorecard. An interviewer who has no interview for the
+    candidate sees the candidate and each interview's status and interviewer, never scores."""
+    sees_all = can_view_all(user)
+    own = [i for i in interviews if i.interviewer_id == user.pk]
+    unlocked = sees_all or any(i.is_submitted for i in own)
+    entries = []
+    for interview in interviews:
+        is_own = interview.interviewer_id == user.pk
+        revealed = interview.is_submitted and (is_own or unlocked)
+        entries.append(
+            DebriefEntry(
+                interview=interview,
+                own=is_own,
+                revealed=revealed,
+                scorecard=build_scorecard(interview) if revealed else None,
+                linkable=is_own or (sees_all and interview.is_submitted),
+            )
+        )
+    columns = [e for e in entries if e.revealed]
+    names: dict[str, str] = {}
+    for entry in columns:
+        for topic in entry.scorecard.topics:
+            names.setdefault(topic.slug, topic.name)
+    rows = []
+    for slug, name in names.items():
+        cells = []
+        for entry in columns:
+            match = next((t for t in entry.scorecard.topics if t.slug == slug), None)
+            cells.append(match.mean if match else Mean())
+        rows.append(TopicRow(slug=slug, name=name, cells=cells, spread=_spread(cells)))
+    overall = None
+    if columns:
+        cells = [e.scorecard.overall for e in columns]
+        overall = TopicRow(slug="", name="Overall", cells=cells, spread=_spread(cells))
+    return Debrief(
+        entries=entries,
+        unlocked=unlocked,
+        sees_all=sees_all,
+        has_own=bool(own),
+        columns=columns,
+        rows=rows,
+        overall=overall,
+    )
+
+
+# Exports -----------------------------------------------------------------------------------
+
+
+def export_filename(interview: Interview, fmt: str) -> str:
+    name = slugify(interview.candidate.name) or "candidate"
+    day = interview.submitted_at.date().isoformat() if interview.submitted_at else "draft"
+    return f"scorecard-{name}-{day}-{interview.pk}.{fmt}"
+
+
+def question_row(item: InterviewQuestion) -> dict:
+    return {
+        "position": item.position,
+        "text": item.text,
+        "topics": item.topic_names(),
+        "kind": item.kind,
+        "difficulty": item.difficulty,
+        "score": item.score,
+        "score_label": item.score_label,
+        "skipped": item.skipped,
+        "notes": item.notes,
+        "seconds": item.seconds_spent,
+    }
+
+
+def _when(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export_data(card: Scorecard, amendments=()) -> dict:
+    interview = card.interview
+    return {
+        "interview": {
+            "id": interview.pk,
+            "title": interview.title,
+            "status": interview.status,
+            "candidate": interview.candidate.name,
+            "interviewer": display_name(interview.interviewer),
+            "level": interview.level.name,
+            "planned_minutes": interview.planned_minutes,
+            "started_at": _when(interview.started_at),
+            "submitted_at": _when(interview.submitted_at),
+            "duration_seconds": interview.elapsed_seconds() if interview.started_at else 0,
+        },
+        "recommendation": interview.recommendation,
+        "recommendation_label": interview.get_recommendation_display(),
+        "summary": interview.summary,
+        "questions": [question_row(item) for item in card.items],
+        "topics": [
+            {
+                "slug": t.slug,
+                "name": t.name,
+                "questions": t.questions,
+                "scores": t.mean.scores,
+                "skipped": t.skipped,
+                "unscored": t.unscored,
+                "mean": t.mean.as_float,
+            }
+            for t in card.topics
+        ],
+        "overall": {
+            "scores": card.overall.scores,
+            "skipped": card.skipped,
+            "unscored": card.unscored,
+            "mean": card.overall.as_float,
+        },
+        "amendments": [
+            {
+                "user": display_name(a.user),
+                "created_at": _when(a.created_at),
+                "reason": a.reason,
+                "changes": a.changes,
+            }
+            for a in amendments
+        ],
+    }
+
+
+def export_json(card: Scorecard, amendments=()) -> str:
+    return json.dumps(export_data(card, amendments), ensure_ascii=False, indent=2)
+
+
+def export_csv(card: Scorecard) -> str:
+    """One row per question. Topics are joined with '; '; booleans are 'yes'/'no';
+    a question without a score has an empty score cell."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, quoting=csv.QUOTE_MINIMAL)
+    writer.writeheader()
+    for item in card.items:
+        row = question_row(item)
+        row["topics"] = "; ".join(row["topics"])
+        row["score"] = "" if item.score is None else item.score
+        row["skipped"] = "yes" if item.skipped else "no"
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def _md_cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _md_quote(text: str) -> list[str]:
+    return [f"> {line}".rstrip() for line in text.splitlines()] or [">"]
+
+
+def export_markdown(card: Scorecard, amendments=()) -> str:
+    interview = card.interview
+    kinds = dict(Kind.choices)
+    lines = [
+        f"# Scorecard: {interview.title}",
+        "",
+        f"- Candidate: {interview.candidate.name}",
+        f"- Interviewer: {display_name(interview.interviewer)}",
+        f"- Level: {interview.level.name}",
+        f"- Status: {interview.get_status_display()}",
+        f"- Started: {_when(interview.started_at) or '–'}",
+        f"- Submitted: {_when(interview.submitted_at) or '–'}",
+        f"- Duration: {card.duration or '–'} (planned {interview.planned_minutes} min; "
+        f"recorded on questions {card.time_on_questions})",
+        "",
+        f"## Recommendation: {interview.get_recommendation_display() or 'none'}",
+        "",
+        interview.summary or "(no summary)",
+        "",
+        "## Scores by topic",
+        "",
+        "Skipped and unscored questions are left out; a question with several topics counts in "
+        "each of them.",
+        "",
+        "| Topic | Arithmetic | Mean |",
+        "| --- | --- | --- |",
+    ]
+    for t in card.topics:
+        lines.append(f"| {_md_cell(t.name)} | {t.mean.arithmetic} | {t.mean.display} |")
+    lines += [
+        f"| **Overall** | {card.overall.arithmetic} | **{card.overall.display}** |",
+        "",
+        "## Questions",
+        "",
+    ]
+    for item in card.items:
+        score = "skipped" if item.skipped else (score_text(item.score) or "not scored")
+        lines += [
+            f"### {item.position}. {_md_cell(item.text)}",
+            "",
+            f"- Topics: {', '.join(item.topic_names()) or '–'}",
+            f"- Kind: {kinds.get(item.kind, item.kind)}; difficulty {item.difficulty}",
+            f"- Score: {score}",
+            f"- Time: {format_seconds(item.seconds_spent)}",
+            "",
+        ]
+        if item.notes.strip():
+            lines += ["Notes:", "", *_md_quote(item.notes), ""]
+    if amendments:
+        lines += ["## Amendments", ""]
+        for a in amendments:
+            lines.append(f"- {_when(a.created_at)} by {display_name(a.user)}: {_md_cell(a.reason)}")
+            for change in a.changes:
+                d = describe_change(change)
+                lines.append(f"  - {d['what']}: {_md_cell(d['old'])} -> {_md_cell(d['new'])}")
+        lines.append("")
+    return "\n".join(lines)
