@@ -110,10 +110,12 @@ def guide_import(
         existing = {
             normalize_text(q.text): q for q in Question.objects.prefetch_related("levels", "topics")
         }
+        new: list[tuple[Question, list[Level], list[Topic]]] = []
         for parsed in guide.questions:
             _import_question(
-                parsed, guidance.get(parsed.key), source, existing, levels, topics, report
+                parsed, guidance.get(parsed.key), source, existing, levels, topics, report, new
             )
+        _create_questions(new)
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -159,7 +161,22 @@ def _update(obj, values: dict, label: str, report: ImportReport) -> bool:
     return bool(diffs)
 
 
-def _import_question(parsed, guidance, source, existing, levels, topics, report) -> None:
+def _create_questions(new: list[tuple[Question, list[Level], list[Topic]]]) -> None:
+    """New questions in three statements: the rows, then their levels and topics."""
+    created = Question.objects.bulk_create([question for question, _, _ in new])
+    Question.levels.through.objects.bulk_create(
+        Question.levels.through(question_id=q.pk, level_id=level.pk)
+        for q, (_, want_levels, _) in zip(created, new, strict=True)
+        for level in want_levels
+    )
+    Question.topics.through.objects.bulk_create(
+        Question.topics.through(question_id=q.pk, topic_id=topic.pk)
+        for q, (_, _, want_topics) in zip(created, new, strict=True)
+        for topic in want_topics
+    )
+
+
+def _import_question(parsed, guidance, source, existing, levels, topics, report, new) -> None:
     values = {
         "kind": parsed.kind,
         "difficulty": parsed.difficulty,
@@ -176,9 +193,8 @@ def _import_question(parsed, guidance, source, existing, levels, topics, report)
     question = existing.get(parsed.key)
     label = f"question (line {parsed.line}) {parsed.text[:60]!r}"
     if question is None:
-        question = Question.objects.create(text=parsed.text, **values)
-        question.levels.set(want_levels)
-        question.topics.set(want_topics)
+        question = Question(text=parsed.text, **values)
+        new.append((question, want_levels, want_topics))
         existing[parsed.key] = question
         report.created.append(f"create {label}")
         report.questions_created += 1

@@ -1,7 +1,16 @@
-import pytest
-from django.core.management import call_command
+from pathlib import Path
 
+import pytest
+from django.conf import settings
+
+from questionbank.services import guide_import_file
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests log users in often; a strong, slow hash buys nothing here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -33,5 +42,6 @@ def superuser(db):
 
 @pytest.fixture
 def guide_bank(db):
-    """The real bank, loaded from the committed fixture."""
-    call_command("load_bank", verbosity=0)
+    """The real bank. Imported from the guide (fast); test_import proves the committed fixture
+    that `make run` loads holds exactly the same bank."""
+    guide_import_file(path=Path(settings.BASE_DIR) / "fixtures" / "llm_guide.txt")
