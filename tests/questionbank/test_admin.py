@@ -313,8 +313,9 @@ def test_import_preview_then_confirm_writes(as_curator, tags):
     html = response.content.decode()
     assert "A fine new question?" in html and 'name="import_file_name"' in html
     assert Question.objects.count() == 0  # the preview writes nothing
-    from import_export.forms import ConfirmImportForm  # noqa: F401
     import re
+
+    from import_export.forms import ConfirmImportForm  # noqa: F401
 
     fields = dict(
         re.findall(

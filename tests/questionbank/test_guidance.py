@@ -59,7 +59,9 @@ def test_guidance_points_are_single_short_lines():
 
 def test_guidance_shows_on_the_bank_and_in_the_admin(client, superuser, guide_bank):
     client.force_login(superuser)
-    question = Question.objects.get(text="How do you calculate the size of the key-value (KV) cache?")
+    question = Question.objects.get(
+        text="How do you calculate the size of the key-value (KV) cache?"
+    )
     html = client.get("/bank/?q=key-value+cache+size").content.decode()
     assert question.key_points()[0] in html
     html = client.get(f"/admin/questionbank/question/{question.pk}/change/").content.decode()
