@@ -62,6 +62,28 @@ def text_similarity(a: str, b: str) -> float:
     return max(jaccard, SequenceMatcher(None, na, nb).ratio())
 
 
+class _Fallback:
+    """The portable comparison against one text, with cheap bounds before the costly ratio."""
+
+    def __init__(self, text: str) -> None:
+        self.norm, self.words = normalize_text(text), words(text)
+        self.matcher = SequenceMatcher(None)
+        self.matcher.set_seq2(self.norm)  # SequenceMatcher caches details of the second sequence
+
+    def score(self, other: str) -> float:
+        other_words = words(other)
+        union = self.words | other_words
+        jaccard = len(self.words & other_words) / len(union) if union else 0.0
+        if jaccard >= FALLBACK_THRESHOLD:
+            return jaccard
+        self.matcher.set_seq1(normalize_text(other))
+        if self.matcher.real_quick_ratio() < FALLBACK_THRESHOLD:
+            return jaccard
+        if self.matcher.quick_ratio() < FALLBACK_THRESHOLD:
+            return jaccard
+        return max(jaccard, self.matcher.ratio())
+
+
 @cache
 def _has_trigram() -> bool:
     if connection.vendor != "postgresql":
@@ -90,11 +112,11 @@ def similar_questions(
             .order_by("-similarity", "pk")[:limit]
         )
         return [(q, float(q.similarity)) for q in found]
-    scored = [
-        (pk, score)
-        for pk, other in qs.values_list("pk", "text")
-        if (score := text_similarity(text, other)) >= FALLBACK_THRESHOLD
-    ]
+    fallback, scored = _Fallback(text), []
+    for pk, other in qs.values_list("pk", "text"):
+        score = fallback.score(other)
+        if score >= FALLBACK_THRESHOLD:
+            scored.append((pk, score))
     scored.sort(key=lambda row: (-row[1], row[0]))
     scored = scored[:limit]
     by_pk = Question.objects.in_bulk([pk for pk, _ in scored])

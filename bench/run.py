@@ -1,0 +1,152 @@
+"""Performance figures for Interview Kit: `make bench`.
+
+Builds a throw-away database (SQLite file, or DATABASE_URL with a `_bench` suffix), fills it with
+the real guide and a large synthetic bank, and reports timings and query counts of the main pages
+and operations. Figures, not pass/fail: the query-count rules themselves are asserted in tests.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+tmp = tempfile.mkdtemp(prefix="ik-bench-")
+if "DATABASE_URL" not in os.environ:
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+else:
+    os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].rstrip("/") + "_bench"
+os.environ["ALLOWED_HOSTS"] = "testserver"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+ROWS = []
+
+
+def measure(label, fn, repeat=5):
+    times, queries = [], 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            result = fn()
+            times.append((time.perf_counter() - start) * 1000)
+        queries = len(ctx.captured_queries)
+    status = getattr(result, "status_code", "")
+    if status and status != 200:
+        status = f"{status} -> {result.get('Location', '')}"
+    ROWS.append((label, statistics.median(times), min(times), queries, status))
+    return result
+
+
+def main():
+    setup_test_environment()
+    db = connections["default"]
+    if db.vendor == "postgresql":
+        from django.db import connection as c
+
+        name = c.settings_dict["NAME"]
+        with c._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    call_command("migrate", verbosity=0)
+
+    from interviews import services
+    from interviews.autocompose import autocompose_interview
+    from questionbank.guide import decode, parse_guide
+    from questionbank.models import Level, Question
+    from questionbank.similarity import similar_questions
+    from tests.factories import UserFactory, make_bank
+
+    guide_text = decode((ROOT / "fixtures" / "llm_guide.txt").read_bytes())
+    measure("parse the guide (312 questions)", lambda: parse_guide(guide_text), repeat=20)
+    measure(
+        "import_guide, first run (writes 312)",
+        lambda: call_command("import_guide", "fixtures/llm_guide.txt", verbosity=0),
+        repeat=1,
+    )
+    measure(
+        "import_guide, re-run (no change)",
+        lambda: call_command("import_guide", "fixtures/llm_guide.txt", verbosity=0),
+        repeat=3,
+    )
+
+    user = UserFactory(username="bench", groups=["Interviewers"])
+    user.is_staff = user.is_superuser = True
+    user.save()
+    client = Client()
+    client.force_login(user)
+    engineer = Level.objects.get(slug="engineer")
+
+    for size in (3000, 10000):
+        make_bank(size - Question.objects.count())
+        n = Question.objects.count()
+        measure(f"/bank/ full page, {n} questions", lambda: client.get("/bank/"))
+        measure(
+            f"/bank/ htmx search, {n} questions",
+            lambda: client.get("/bank/?q=question+subject&page=3", headers={"HX-Request": "true"}),
+        )
+        measure(
+            f"admin question list, {n} questions",
+            lambda: client.get("/admin/questionbank/question/"),
+        )
+        measure(
+            f"likely-duplicate check, {n} questions",
+            lambda: similar_questions("How does attention scale with sequence length?"),
+        )
+
+    candidate = services.candidate_create(name="Bench Candidate", level=engineer, created_by=user)
+    interview = services.interview_create(
+        interviewer=user, candidate=candidate, level=engineer, planned_minutes=240
+    )
+    for question in Question.objects.active().for_level(engineer)[:40]:
+        services.interview_add_question(interview=interview, question=question)
+    measure(
+        "composer page, 40 questions",
+        lambda: client.get(f"/interviews/{interview.pk}/compose/?level=engineer"),
+    )
+    draft = services.interview_create(
+        interviewer=user, candidate=candidate, level=engineer, planned_minutes=60
+    )
+    measure(
+        "auto-compose 60 min from the engineer bank",
+        lambda: autocompose_interview(interview=draft, topic_slugs=None, seed=7),
+        repeat=3,
+    )
+    services.interview_start(interview=interview)
+    measure("live page, 40 questions", lambda: client.get(f"/interviews/{interview.pk}/live/"))
+    item = interview.items.first()
+    measure(
+        "score a question (htmx)",
+        lambda: client.post(
+            f"/interviews/{interview.pk}/items/{item.pk}/score/",
+            {"score": "3"},
+            headers={"HX-Request": "true"},
+        ),
+    )
+    services.interview_submit(
+        interview=interview, recommendation="hire", summary="bench", allow_unscored=True
+    )
+    measure("scorecard, 40 questions", lambda: client.get(f"/interviews/{interview.pk}/"))
+    measure("candidate debrief", lambda: client.get(f"/candidates/{candidate.pk}/"))
+    measure("dashboard", lambda: client.get("/"))
+
+    width = max(len(r[0]) for r in ROWS)
+    print(f"\nInterview Kit benchmark on {db.vendor} ({os.cpu_count()} cores)\n")
+    print(f"{'operation':<{width}}  {'median ms':>9}  {'best ms':>8}  {'queries':>7}  status")
+    for label, median, best, queries, status in ROWS:
+        print(f"{label:<{width}}  {median:9.1f}  {best:8.1f}  {queries:7d}  {status}")
+
+
+if __name__ == "__main__":
+    main()
