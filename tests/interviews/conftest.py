@@ -30,6 +30,18 @@ def as_interviewer(client, interviewer):
 
 
 @pytest.fixture
+def as_other(client, other_interviewer):
+    client.force_login(other_interviewer)
+    return client
+
+
+@pytest.fixture
+def as_manager(client, hiring_manager):
+    client.force_login(hiring_manager)
+    return client
+
+
+@pytest.fixture
 def level(db):
     return Level.objects.create(name="Engineer", slug="engineer", rank=3)
 

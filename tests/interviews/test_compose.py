@@ -58,18 +58,6 @@ def bank_ids(response):
 
 
 @pytest.fixture
-def as_other(client, other_interviewer):
-    client.force_login(other_interviewer)
-    return client
-
-
-@pytest.fixture
-def as_manager(client, hiring_manager):
-    client.force_login(hiring_manager)
-    return client
-
-
-@pytest.fixture
 def other_draft(other_interviewer, candidate, level, bank):
     interview = services.interview_create(
         interviewer=other_interviewer, candidate=candidate, level=level, planned_minutes=30

@@ -56,18 +56,6 @@ def private(other_interviewer, level, bank):
     return services.kit_set_questions(kit=kit, question_ids=[bank[5].pk])
 
 
-@pytest.fixture
-def as_other(client, other_interviewer):
-    client.force_login(other_interviewer)
-    return client
-
-
-@pytest.fixture
-def as_manager(client, hiring_manager):
-    client.force_login(hiring_manager)
-    return client
-
-
 # The list ------------------------------------------------------------------------------------
 
 

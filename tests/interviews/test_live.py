@@ -37,18 +37,6 @@ def triggers(response):
     return json.loads(response.headers.get("HX-Trigger", "{}"))
 
 
-@pytest.fixture
-def as_other(client, other_interviewer):
-    client.force_login(other_interviewer)
-    return client
-
-
-@pytest.fixture
-def as_manager(client, hiring_manager):
-    client.force_login(hiring_manager)
-    return client
-
-
 # Start ---------------------------------------------------------------------------------------
 
 
