@@ -1,0 +1,122 @@
+"""Journey 1: an interviewer logs in, creates a candidate and an interview, filters and searches
+the bank in the composer, adds questions, reorders them by drag and drop and by keyboard, sees
+the totals and charts change, saves a kit, and auto-composes another interview."""
+
+import re
+
+from playwright.sync_api import expect
+
+from interviews.models import Interview, Kit
+from questionbank.models import Kind
+
+from .helpers import JOURNEY, assert_focus_visible, check_page, login
+
+pytestmark = JOURNEY
+
+
+def order(interview):
+    return list(interview.items.order_by("position").values_list("pk", flat=True))
+
+
+def new_interview(page, name: str, minutes: int) -> Interview:
+    page.goto("/")
+    page.get_by_role("button", name="New interview").click()
+    page.get_by_label("Name", exact=True).fill(name)
+    page.get_by_label("Target level").select_option(label="Engineer")
+    page.get_by_label("Planned minutes").fill(str(minutes))
+    page.get_by_role("button", name="Create and compose").click()
+    expect(page).to_have_url(re.compile(r"/interviews/\d+/compose/\?level=engineer"))
+    return Interview.objects.get(candidate__name=name)
+
+
+def test_compose_an_interview_reorder_save_a_kit_and_autocompose(open_page, make_user, real_bank):
+    make_user("ines", "Interviewers")
+    page = open_page()
+    login(page, "ines")
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    check_page(page, "dashboard")
+    page.get_by_role("button", name="New interview").click()
+    check_page(page, "interview-new")
+    interview = new_interview(page, "Dana Developer", 30)
+    assert interview.interviewer.username == "ines" and interview.level.slug == "engineer"
+    expect(page.get_by_role("heading", name=interview.title, level=1)).to_be_visible()
+    check_page(page, "composer-empty", screenshots=False)
+
+    # Search and filter the bank in place.
+    page.evaluate("window.__marker = 1")
+    bank = page.locator("#bank")
+    totals = page.locator(".totals")
+    page.locator("#bank-q").fill("attention")
+    expect(page).to_have_url(re.compile(r"q=attention"))
+    expect(bank.locator(".result-count")).to_contain_text("3 questions match")
+    add_buttons = bank.get_by_role("button", name=re.compile("^Add: "))
+    add_buttons.first.click()
+    expect(page.locator(".total-count")).to_have_text("1")
+    expect(bank.locator(".added-mark")).to_have_count(1)  # the bank knows it was added
+    add_buttons.first.click()
+    expect(page.locator(".total-count")).to_have_text("2")
+    expect(bank.locator(".added-mark")).to_have_count(2)
+    ramp_before = page.locator("#ramp-desc").text_content()
+    topics_before = page.locator("#topics-desc").text_content()
+    minutes_before = totals.locator(".total-minutes dd").inner_text()
+
+    page.locator("#bank-q").fill("")
+    page.get_by_label("Kind").select_option(Kind.BEHAVIORAL)
+    expect(page).to_have_url(re.compile(r"kind=behavioral"))
+    expect(page).not_to_have_url(re.compile(r"q=attention"))
+    add_buttons.first.click()
+    expect(page.locator(".total-count")).to_have_text("3")
+    expect(totals).to_contain_text("Behavioral")
+    expect(totals.locator(".total-minutes dd")).not_to_have_text(minutes_before)
+    expect(page.locator("#ramp-desc")).not_to_have_text(ramp_before)
+    expect(page.locator("#topics-desc")).not_to_have_text(topics_before)
+    assert page.evaluate("window.__marker") == 1, "the composer reloaded the whole page"
+    a, b, c = order(interview)
+
+    # Drag the third question above the first by its handle.
+    items = page.locator(".compose-list > li")
+    items.nth(2).locator(".drag-handle").drag_to(items.nth(0), target_position={"x": 40, "y": 5})
+    expect(items.first).to_have_attribute("data-item", str(c))
+    expect(page.locator(".compose-list .item-position").first).to_have_text("1.")
+    page.wait_for_function(
+        "() => !document.querySelector('.compose-list').closest('.htmx-request')"
+    )
+    expect(page.locator(f"#item-{c} .item-position")).to_have_text("1.")
+    assert order(interview) == [c, a, b]
+
+    # Move by keyboard: focus a question's "Move down" button and press Enter.
+    page.locator(f"#down-{a}").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#item-{a} .item-position")).to_have_text("3.")
+    assert order(interview) == [c, b, a]
+    expect(page.locator("#compose-announce")).not_to_be_empty()
+    check_page(page, "composer")
+    assert_focus_visible(page)
+
+    # Save the list as a kit.
+    page.locator("summary", has_text="Save as a kit").click()
+    page.get_by_label("Kit name").fill("Engineer screen")
+    page.get_by_role("button", name="Save as kit").click()
+    expect(page.locator("#save-kit .message-success")).to_contain_text("Engineer screen")
+    kit = Kit.objects.get(name="Engineer screen")
+    assert list(kit.items.order_by("position").values_list("question_id", flat=True)) == [
+        interview.items.get(pk=pk).question_id for pk in (c, b, a)
+    ]
+    page.locator("#save-kit .message-success").get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Engineer screen", level=1)).to_be_visible()
+    expect(page.locator(".kit-list > li")).to_have_count(3)
+    check_page(page, "kit")
+
+    # Another interview, composed automatically.
+    other = new_interview(page, "Eli Engineer", 45)
+    tool = page.locator("#autocompose")
+    expect(tool).to_be_visible()  # open when the interview has no questions
+    tool.get_by_role("button", name="Auto-compose").click()
+    expect(tool.locator(".message-success")).to_be_visible()
+    expect(page.locator(".total-count")).not_to_have_text("0")
+    count = other.items.count()
+    assert count >= 3
+    expect(page.locator(".total-count")).to_have_text(str(count))
+    assert other.items.filter(kind=Kind.BEHAVIORAL).exists()
+    expect(page.locator(".compose-list .reason").first).to_be_visible()
+    check_page(page, "composer-autocomposed")

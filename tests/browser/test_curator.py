@@ -1,0 +1,72 @@
+"""Journey 5: a curator adds a question in the admin and imports a CSV with a bad row."""
+
+import re
+
+from playwright.sync_api import expect
+
+from questionbank.models import Question
+
+from .helpers import JOURNEY, check_page, login
+
+pytestmark = JOURNEY
+
+CSV = (
+    "id,text,kind,difficulty,levels,topics,estimated_minutes,status\n"
+    ",How would you cache prompts across users safely?,system_design,3,engineer,"
+    "llm-agents-tool-use,,\n"
+    ",Which tokenizer would you pick for a code model?,conceptual,9,intern,tokenization,,\n"
+)
+
+
+def choose(page, field: str, label: str) -> None:
+    """Tick one option of a many-to-many field (checkboxes)."""
+    page.locator(f"#id_{field}").get_by_label(label, exact=True).check()
+
+
+def test_curator_adds_a_question_then_imports_a_csv_with_a_bad_row(open_page, make_user, real_bank):
+    make_user("cora", "Curators", staff=True)
+    before = Question.objects.count()
+    page = open_page()
+    login(page, "cora", next_url="/admin/questionbank/question/add/")
+    expect(page.get_by_role("heading", name="Add question")).to_be_visible()
+    check_page(page, "admin-add-question")
+
+    page.get_by_label("Text:", exact=True).fill("What is a token in a large language model?")
+    page.get_by_label("Kind:", exact=True).select_option("conceptual")
+    page.get_by_label("Difficulty:", exact=True).fill("1")
+    choose(page, "levels", "Intern")
+    choose(page, "topics", "Tokenization")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    warning = page.locator(".errornote, .errorlist").filter(has_text="Likely duplicates")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("What is a token in a language model?")
+    assert Question.objects.count() == before
+    audit_name = "admin-duplicate-warning"
+    check_page(page, audit_name, screenshots=False)
+
+    page.get_by_label("Save anyway").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("looks like a question already")
+    assert Question.objects.count() == before + 1
+    before += 1
+
+    page.goto("/admin/questionbank/question/import/")
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "bank.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
+    )
+    page.get_by_label("Format").select_option(label="csv")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("heading", name="Some rows failed to validate")).to_be_visible()
+    bad_row = page.get_by_role("row").filter(has_text="Which tokenizer would you pick")
+    expect(bad_row.get_by_role("cell").first).to_have_text("2")
+    error = bad_row.locator(".validation-error-list")
+    bad_row.get_by_role("cell").nth(1).hover()  # django-import-export shows errors on hover
+    expect(error).to_be_visible()
+    expect(error).to_contain_text(re.compile("difficulty", re.I))
+    good_row = page.get_by_role("row").filter(has_text="How would you cache prompts")
+    expect(good_row).to_have_count(0)  # only the rows with errors are listed
+    expect(page.get_by_role("button", name="Confirm import")).to_have_count(0)
+    check_page(page, "admin-import-errors", wide_ok=True)
+    assert Question.objects.count() == before
+    assert not Question.objects.filter(text__startswith="How would you cache prompts").exists()
