@@ -174,7 +174,6 @@ def _live_context(
         "search_min_length": SEARCH_MIN_LENGTH,
         "notes_text": item.notes if item else "",
         "notes_version": item.notes_version if item else 0,
-        "nav": "dashboard",
     }
     if item:
         context |= {
@@ -437,7 +436,6 @@ def submit(request, pk: int):
         "open_items": open_items,
         "form": form,
         "pace": pace_of(interview, items),
-        "nav": "dashboard",
     }
     return render(request, template, context, status=status)
 

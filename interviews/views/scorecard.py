@@ -22,7 +22,7 @@ def scorecard(request, pk: int):
     own = interview.interviewer_id == request.user.pk
     if own and not interview.is_submitted:
         return redirect(interview.get_absolute_url())
-    context = {"interview": interview, "own": own, "nav": "dashboard"}
+    context = {"interview": interview, "own": own}
     if interview.is_submitted:
         amendments = list(interview.amendments.select_related("user"))
         context |= {
@@ -43,7 +43,7 @@ def amend(request, pk: int):
         template += "#amend-form"
     if not interview.is_submitted:
         # Only a submitted scorecard can be amended: say so, and where to go instead.
-        context = {"interview": interview, "wrong_status": True, "nav": "dashboard"}
+        context = {"interview": interview, "wrong_status": True}
         return render(request, template, context, status=409)
     status = 200
     notice = ""
@@ -74,7 +74,7 @@ def amend(request, pk: int):
             status = 422
     else:
         form = AmendForm(interview=interview)
-    context = {"interview": interview, "form": form, "notice": notice, "nav": "dashboard"}
+    context = {"interview": interview, "form": form, "notice": notice}
     return render(request, template, context, status=status)
 
 
