@@ -19,6 +19,10 @@ class QuestionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Question
+        widgets = {
+            "levels": forms.CheckboxSelectMultiple,
+            "topics": forms.CheckboxSelectMultiple,
+        }
         fields = (
             "text",
             "kind",
@@ -105,7 +109,6 @@ class QuestionAdmin(ImportExportModelAdmin):
     list_filter = ("status", "kind", "difficulty", "levels", "topics")
     search_fields = ("text",)
     list_per_page = 50
-    filter_horizontal = ("levels", "topics")
     readonly_fields = ("source", "source_line", "created_at", "updated_at")
     actions = ["retire", "reactivate", "set_difficulty", "add_topic", "add_level"]
     fieldsets = (

@@ -219,14 +219,20 @@ class Question(models.Model):
             models.CheckConstraint(
                 condition=Q(difficulty__gte=1) & Q(difficulty__lte=5),
                 name="question_difficulty_1_to_5",
+                violation_error_message="Difficulty must be from 1 (easiest) to 5 (hardest).",
             ),
-            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="question_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=Kind.values),
+                name="question_kind_valid",
+                violation_error_message="Kind must be one of: " + ", ".join(Kind.values) + ".",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="question_status_valid"
             ),
             models.CheckConstraint(
                 condition=Q(estimated_minutes__gte=1) & Q(estimated_minutes__lte=120),
                 name="question_minutes_1_to_120",
+                violation_error_message="Estimated minutes must be from 1 to 120.",
             ),
             models.CheckConstraint(condition=~Q(text=""), name="question_text_not_empty"),
             models.UniqueConstraint(
