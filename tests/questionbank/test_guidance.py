@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils.html import escape
 
 from questionbank.guide import load_guidance
 from questionbank.models import Kind, Question, Status
@@ -66,3 +67,30 @@ def test_guidance_shows_on_the_bank_and_in_the_admin(client, superuser, guide_ba
     assert question.key_points()[0] in html
     html = client.get(f"/admin/questionbank/question/{question.pk}/change/").content.decode()
     assert "Answer guidance" in html and question.red_flag_list()[0][:40] in html
+
+
+def test_guidance_shows_in_the_composer_and_beside_the_rubric_on_the_live_page(client, guide_bank):
+    from interviews import services
+    from questionbank.models import Level
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="gina", groups=["Interviewers"])
+    engineer = Level.objects.get(slug="engineer")
+    question = Question.objects.get(
+        text="What is speculative decoding and how does it improve inference speed?"
+    )
+    candidate = services.candidate_create(name="Kim", level=engineer, created_by=user)
+    interview = services.interview_create(
+        interviewer=user, candidate=candidate, level=engineer, planned_minutes=30
+    )
+    client.force_login(user)
+    composer = client.get(
+        f"/interviews/{interview.pk}/compose/?level=engineer&q=speculative+decoding"
+    ).content.decode()
+    assert "Answer guidance" in composer and escape(question.key_points()[0]) in composer
+    services.interview_add_question(interview=interview, question=question)
+    services.interview_start(interview=interview)
+    live = client.get(f"/interviews/{interview.pk}/live/").content.decode()
+    for point in [*question.key_points(), *question.follow_up_list(), *question.red_flag_list()]:
+        assert escape(point) in live
+    assert live.index("Excellent") < live.index(escape(question.key_points()[0]))
