@@ -37,8 +37,11 @@ login: migrate
 run: bank login
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Unit and page tests in parallel, then the browser journeys on their own: they wait on a live
+# server and Chromium, and sharing two cores with CPU-bound property tests makes them flaky.
 test: install
-	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 test-fast: install
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
