@@ -13,14 +13,20 @@ from .models import DEFAULT_MINUTES, Kind, Level, Question, Status, Topic
 class SlugListWidget(widgets.ManyToManyWidget):
     """Comma-separated slugs; an unknown slug is an error, not silently dropped."""
 
+    def split(self, value) -> list[str]:
+        return [s.strip() for s in str(value or "").split(self.separator) if s.strip()]
+
+    def unknown(self, slugs: list[str]) -> str:
+        """The error for the slugs that name nothing, or "" when all are known."""
+        found = set(self.model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        missing = sorted(set(slugs) - found)
+        return f"unknown {self.model._meta.verbose_name} {', '.join(missing)}" if missing else ""
+
     def clean(self, value, row=None, **kwargs):
-        slugs = [s.strip() for s in str(value or "").split(self.separator) if s.strip()]
-        found = self.model.objects.filter(slug__in=slugs)
-        missing = sorted(set(slugs) - {obj.slug for obj in found})
-        if missing:
-            name = self.model._meta.verbose_name
-            raise ValueError(f"unknown {name} {', '.join(missing)}")
-        return found
+        slugs = self.split(value)
+        if error := self.unknown(slugs):
+            raise ValueError(error)
+        return self.model.objects.filter(slug__in=slugs)
 
 
 class QuestionResource(resources.ModelResource):
@@ -75,15 +81,13 @@ class QuestionResource(resources.ModelResource):
         errors = {}
         if row.get("kind") not in Kind.values:
             errors["kind"] = f"must be one of {', '.join(Kind.values)}"
-        for name, model in (("levels", Level), ("topics", Topic)):
-            slugs = {s.strip() for s in str(row.get(name) or "").split(",") if s.strip()}
-            unknown = sorted(
-                slugs - set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
-            )
+        for name in ("levels", "topics"):
+            widget = self.fields[name].widget
+            slugs = widget.split(row.get(name))
             if not slugs:
                 errors[name] = f"a question needs at least one of its {name}"
-            elif unknown:
-                errors[name] = f"unknown {model._meta.verbose_name} {', '.join(unknown)}"
+            elif error := widget.unknown(slugs):
+                errors[name] = error
         if errors:
             raise ValidationError(errors)
 

@@ -1,11 +1,16 @@
 import csv
 import io
 import json
+import re
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from import_export.formats.base_formats import CSV, JSON
 
+from questionbank.admin import QuestionAdmin
 from questionbank.models import Kind, KindRubric, Level, Question, Status, Topic
 from tests.factories import LevelFactory, QuestionFactory, TopicFactory, UserFactory, make_bank
 
@@ -216,18 +221,9 @@ def test_anchor_override_and_kind_defaults(tags):
 
 
 def _import(client, content: str, fmt: str, name: str):
-    from import_export.formats.base_formats import CSV, JSON
-
-    formats = {"csv": CSV, "json": JSON}
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from import_export.admin import ImportExportModelAdmin  # noqa: F401
-
-    index = [
-        f.__name__
-        for f in __import__("questionbank.admin", fromlist=["x"])
-        .QuestionAdmin(Question, None)
-        .get_import_formats()
-    ].index(formats[fmt].__name__)
+    """Upload a file to the admin's import page (the preview step)."""
+    formats = [f.__name__ for f in QuestionAdmin(Question, admin.site).get_import_formats()]
+    index = formats.index({"csv": CSV, "json": JSON}[fmt].__name__)
     upload = SimpleUploadedFile(name, content.encode(), content_type="text/plain")
     return client.post(IMPORT, {"resource": "0", "import_file": upload, "format": str(index)})
 
@@ -311,9 +307,6 @@ def test_import_preview_then_confirm_writes(as_curator, tags):
     html = response.content.decode()
     assert "A fine new question?" in html and 'name="import_file_name"' in html
     assert Question.objects.count() == 0  # the preview writes nothing
-    import re
-
-    from import_export.forms import ConfirmImportForm  # noqa: F401
 
     fields = dict(
         re.findall(
