@@ -73,6 +73,23 @@ def axe_source() -> Path:
     return AXE
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """Journeys on SQLite use a test database in a file, not in memory.
+
+    With an in-memory database the live server shares the test thread's one connection with
+    every request thread, so two requests at once (a score and a time beacon) interleave their
+    savepoints on it and one fails with "no such savepoint". With a file, each thread has its
+    own connection, as under `make run`.
+    """
+    from django.db import connections
+
+    for connection in connections.all():
+        if connection.vendor == "sqlite":
+            test = connection.settings_dict.setdefault("TEST", {})
+            test["NAME"] = str(tmp_path_factory.mktemp("db") / f"test-{connection.alias}.sqlite3")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _serialized_rollback_in_loop(django_db_setup, django_db_blocker, playwright):
     """Give serialized rollback its data on the connection the journeys use.

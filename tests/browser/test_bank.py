@@ -40,7 +40,7 @@ def test_bank_search_and_filters_update_in_place(open_page, make_user, real_bank
     page.go_back()
     expect(page).not_to_have_url(re.compile(r"level=intern"))
     expect(page).to_have_url(re.compile(r"q=training"))
-    expect(count).to_have_text(searched)
+    expect(count).to_have_text(searched, use_inner_text=True)
     expect(page.get_by_label("Level")).to_have_value("")
     assert filtered != searched
 
