@@ -234,7 +234,7 @@ def test_anchors_show_on_the_bank_in_the_composer_and_the_admin(client, superuse
     detail = client.get(f"/bank/{question.pk}/").content.decode()
     assert escape(question.anchor_excellent) in detail and "Scoring rule" in detail
     admin = client.get(f"/admin/questionbank/question/{question.pk}/change/").content.decode()
-    assert escape(question.anchor_mixed) in admin and "anchor: 2 Mixed" in admin
+    assert escape(question.anchor_mixed) in admin and "Anchor: 2 Mixed" in admin
 
     user = UserFactory(username="gina", groups=["Interviewers"])
     engineer = Level.objects.get(slug="engineer")
