@@ -60,6 +60,20 @@ class Score(models.IntegerChoices):
     EXCELLENT = 4, "Excellent"
 
 
+# The one scoring rule every question's anchors follow (fixtures/guidance/README.md explains it).
+# Key points count when stated correctly, unprompted or after one neutral prompt.
+SCORING_RULE = {
+    Score.EXCELLENT: "Good, plus at least one follow-up answered with the expected mechanism or "
+    "number.",
+    Score.GOOD: "At least two thirds of the key points (2 of 3, 3 of 4, 4 of 5 or 6), no "
+    "substantive error, no red flag.",
+    Score.MIXED: "At least half of the key points but not Good, or an otherwise Good answer with "
+    "one substantive error. A red flag caps the score here.",
+    Score.POOR: "Fewer than half of the key points, or two or more substantive errors (a red flag "
+    "counts as one).",
+}
+
+
 class LevelManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -199,11 +213,11 @@ class Question(models.Model):
     )
     estimated_minutes = models.PositiveSmallIntegerField(default=5)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    # Anchor overrides: empty means the kind's default anchor applies.
-    anchor_poor = models.TextField("override: 1 Poor", blank=True)
-    anchor_mixed = models.TextField("override: 2 Mixed", blank=True)
-    anchor_good = models.TextField("override: 3 Good", blank=True)
-    anchor_excellent = models.TextField("override: 4 Excellent", blank=True)
+    # The question's own anchors: what is observed at each score. Empty: the kind's default.
+    anchor_poor = models.TextField("anchor: 1 Poor", blank=True)
+    anchor_mixed = models.TextField("anchor: 2 Mixed", blank=True)
+    anchor_good = models.TextField("anchor: 3 Good", blank=True)
+    anchor_excellent = models.TextField("anchor: 4 Excellent", blank=True)
     source = models.CharField(
         max_length=200, blank=True, help_text="Where the question came from, e.g. the guide's file"
     )
@@ -279,6 +293,16 @@ class Question(models.Model):
             4: self.anchor_excellent,
         }
         return {s: overrides[s].strip() or base[s] for s in Score.values}
+
+    def own_anchors(self) -> list[tuple[int, str, str]]:
+        """(score, label, anchor) rows of this question's own anchors, without the kind's
+        defaults: what the bank and the composer show (no query)."""
+        own = [self.anchor_poor, self.anchor_mixed, self.anchor_good, self.anchor_excellent]
+        return [
+            (s, Score(s).label, a.strip())
+            for s, a in zip(Score.values, own, strict=True)
+            if a.strip()
+        ]
 
     def rubric(self, rubrics=None) -> list[tuple[int, str, str]]:
         """(score, label, anchor) rows for templates."""

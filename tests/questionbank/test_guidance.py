@@ -54,8 +54,13 @@ def test_guidance_points_are_single_short_lines():
     guidance = load_guidance(Path(settings.BASE_DIR) / "fixtures" / "guidance")
     assert len(guidance) == 312
     for entry in guidance.values():
-        for point in [*entry.key_points, *entry.follow_ups, *entry.red_flags]:
+        for point in [*entry.key_points, *entry.red_flags]:
             assert point and "\n" not in point and len(point) <= 260, point
+        for follow_up in entry.follow_ups:
+            # A numeric follow-up carries its expected answer, with the arithmetic, after the probe.
+            probe, _, expected = follow_up.partition("Expected:")
+            assert probe and "\n" not in follow_up, follow_up
+            assert len(probe) <= 260 and len(expected) <= 400, follow_up
 
 
 def test_guidance_shows_on_the_bank_and_in_the_admin(client, superuser, guide_bank):
