@@ -214,8 +214,9 @@ class MergeForm(forms.Form):
     @staticmethod
     def describe(c: Candidate) -> str:
         return (
-            f"{c.name} · {c.level.name}"
+            f"{c.name} (#{c.pk}) · {c.level.name}"
             + (f" · {c.email}" if c.email else "")
+            + f" · added {c.created_at:%Y-%m-%d}"
             + (" · archived" if c.is_archived else "")
         )
 

@@ -94,8 +94,8 @@ def merge(request, candidate: Candidate):
             else:
                 messages.success(
                     request,
-                    f"{duplicate.name} merged into {candidate.name}: their interviews and notes "
-                    "are now here.",
+                    f"{duplicate.name} (#{duplicate.pk}) merged into {candidate.name} "
+                    f"(#{candidate.pk}): their interviews and notes are now here.",
                 )
                 return _see_other(candidate.get_absolute_url())
     context = {

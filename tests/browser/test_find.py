@@ -214,3 +214,42 @@ def test_download_the_calendar_file_of_a_scheduled_interview(open_page, make_use
     assert event.decoded("DTEND") == when.astimezone(UTC) + timedelta(minutes=50)
     assert str(event["SUMMARY"]) == "Design, part 2; bring a pen"
     assert "Cam Candidate" in str(event["DESCRIPTION"])
+
+
+def test_merge_a_duplicate_then_archive_the_candidate(open_page, make_user, real_bank):
+    ines = make_user("ines", "Interviewers")
+    level = Level.objects.get(slug="engineer")
+    keep = services.candidate_create(
+        name="Ada Lovelace", email="ada@example.org", level=level, created_by=ines
+    )
+    dup = services.candidate_create(
+        name="Ada Lovelace", level=level, created_by=ines, notes="Met at the fair."
+    )
+    moved = make_interview(ines, candidate=dup, count=2, title="Phone screen")
+
+    page = open_page(ines)
+    page.goto(f"/candidates/{keep.pk}/")
+    page.get_by_role("link", name="Merge a duplicate into Ada Lovelace").click()
+    expect(page.get_by_role("heading", name="Likely duplicates")).to_be_visible()
+    page.get_by_label("Duplicate to merge into this candidate").select_option(str(dup.pk))
+    page.get_by_role("button", name="Review the merge").click()
+    confirm = page.locator("#merge-confirm")
+    expect(confirm).to_contain_text(f"1 interview (0 submitted) of #{dup.pk} moves to #{keep.pk}.")
+    check_page(page, "candidate-merge")
+    assert Candidate.objects.count() == 2
+    confirm.get_by_role("button", name=f"Merge #{dup.pk} into #{keep.pk}").click()
+    expect(page).to_have_url(re.compile(rf"/candidates/{keep.pk}/$"))
+    expect(page.locator(".messages")).to_contain_text("merged into Ada Lovelace")
+    expect(page.locator(f"#interview-{moved.pk}")).to_contain_text("Phone screen")
+    assert list(Candidate.objects.all()) == [keep]
+
+    page.get_by_role("button", name="Archive").click()
+    expect(page.locator(".archived-note")).to_contain_text("Archived")
+    check_page(page, "candidate-archived")
+    page.goto("/candidates/")
+    expect(page.locator("#candidate-results")).not_to_contain_text("Ada Lovelace")
+    page.get_by_role("link", name="Archived candidates").click()
+    expect(page.locator("#candidate-results")).to_contain_text("Ada Lovelace")
+    page.get_by_role("link", name="Ada Lovelace").click()
+    page.get_by_role("button", name="Unarchive").click()
+    expect(page.locator(".archived-note")).to_have_count(0)

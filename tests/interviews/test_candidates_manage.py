@@ -190,7 +190,7 @@ def test_the_merge_page_suggests_duplicates_and_asks_for_confirmation(
     assert f'<option value="{candidate.pk}"' not in body  # not itself
     response = as_interviewer.get(merge_url(candidate), {"duplicate": duplicate.pk})
     body = text(response)
-    assert "2 interviews (1 submitted) of Cam Candidate move to Cam Candidate." in body
+    assert f"2 interviews (1 submitted) of #{duplicate.pk} move to #{candidate.pk}." in body
     assert "takes the e-mail cam@example.org" in body
     assert 'name="confirm" value="yes"' in body
     assert Candidate.objects.filter(pk=duplicate.pk).exists()  # a GET changes nothing
@@ -279,3 +279,11 @@ def test_anonymous_users_are_sent_to_log_in(client, candidate, duplicate):
     response = client.post(merge_url(candidate), {"duplicate": duplicate.pk, "confirm": "yes"})
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert Candidate.objects.count() == 2
+
+
+def test_the_admin_filters_archived_candidates(client, superuser, candidate, ada):
+    services.candidate_set_archived(candidate=candidate, archived=True)
+    client.force_login(superuser)
+    url = reverse("admin:interviews_candidate_changelist")
+    body = text(client.get(url, {"archived_at__isempty": "0"}))
+    assert "Cam Candidate" in body and "Ada Lovelace" not in body
