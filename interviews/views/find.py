@@ -1,6 +1,7 @@
 """Finding interviews, a draft's details and discarding it, the calendar file."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,12 @@ def _see_other(url: str) -> HttpResponseRedirect:
     response = HttpResponseRedirect(url)
     response.status_code = 303
     return response
+
+
+def _composer_url(interview: Interview) -> str:
+    """The composer as it opens: its bank filtered to the interview's (maybe new) level."""
+    url = reverse("interviews:compose", args=[interview.pk])
+    return f"{url}?{urlencode({'level': interview.level.slug})}"
 
 
 def _done(request, url: str):
@@ -94,12 +101,14 @@ def edit_details(request, interview: Interview):
         form = InterviewDetailsForm(request.POST, interview=interview)
         if form.is_valid():
             try:
-                services.interview_update_details(interview=interview, **form.cleaned_data)
+                interview = services.interview_update_details(
+                    interview=interview, **form.cleaned_data
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 messages.success(request, "Details saved.")
-                return _done(request, reverse("interviews:compose", args=[interview.pk]))
+                return _done(request, _composer_url(interview))
         status = 422
     else:
         form = InterviewDetailsForm(interview=interview)

@@ -96,7 +96,8 @@ def test_the_edit_page_shows_the_current_details(as_interviewer, draft):
 def test_saving_details_changes_them_and_returns_to_the_composer(as_interviewer, draft, senior):
     response = as_interviewer.post(edit_url(draft), details(level=senior.pk))
     assert response.status_code == 303
-    assert response["Location"] == reverse("interviews:compose", args=[draft.pk])
+    compose = reverse("interviews:compose", args=[draft.pk])
+    assert response["Location"] == f"{compose}?level=senior"  # straight to the new level
     draft.refresh_from_db()
     assert draft.title == "Retrieval deep dive"
     assert draft.level == senior and draft.planned_minutes == 60
@@ -129,7 +130,8 @@ def test_the_schedule_sequence_rises_only_when_the_schedule_changes(draft):
 def test_htmx_save_redirects_the_client(as_interviewer, draft):
     response = as_interviewer.post(edit_url(draft), details(level=draft.level_id), headers=HX)
     assert response.status_code == 200
-    assert response["HX-Redirect"] == reverse("interviews:compose", args=[draft.pk])
+    compose = reverse("interviews:compose", args=[draft.pk])
+    assert response["HX-Redirect"] == f"{compose}?level=engineer"
 
 
 @pytest.mark.parametrize(
