@@ -7,6 +7,7 @@ imports the file again replaces the event instead of adding a second one.
 
 from datetime import UTC
 
+from django.http.request import split_domain_port
 from icalendar import Calendar, Event
 
 from .models import Interview
@@ -15,7 +16,8 @@ PRODID = "-//Interview Kit//Interview Kit//EN"
 
 
 def event_uid(interview: Interview, host: str) -> str:
-    return f"interview-{interview.pk}@{host.split(':')[0]}"
+    domain, _port = split_domain_port(host)
+    return f"interview-{interview.pk}@{domain or 'localhost'}"
 
 
 def interview_ics(interview: Interview, *, host: str, url: str) -> bytes:

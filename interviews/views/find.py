@@ -83,7 +83,10 @@ def owned_draft(action: str):
                     "message": f"This interview is {interview.get_status_display().lower()}: "
                     f"only a draft can be {action}.",
                 }
-                return render(request, "interviews/not_draft.html", context, status=409)
+                template = "interviews/not_draft.html"
+                if request.htmx:  # in place of the form that asked
+                    template += "#not-draft"
+                return render(request, template, context, status=409)
             return view(request, interview)
 
         return wrapper

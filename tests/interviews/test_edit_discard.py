@@ -183,6 +183,9 @@ def test_editing_is_refused_once_the_interview_is_not_a_draft(
         assert response.status_code == 409
         assert f"This interview is {status}: only a draft can be edited." in text(response)
         assert "Nothing was changed." in text(response)
+    response = as_interviewer.post(edit_url(draft), details(level=senior.pk), headers=HX)
+    assert response.status_code == 409
+    assert "<html" not in text(response) and 'id="not-draft"' in text(response)
     assert snapshot(draft) == before
     with pytest.raises(ValidationError, match="Cannot edit the details: this interview is"):
         services.interview_update_details(
