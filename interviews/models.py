@@ -37,9 +37,6 @@ class CandidateQuerySet(models.QuerySet):
             return self.none()
         return self.annotate(email_lower=Lower("email")).filter(email_lower=email.lower())
 
-    def for_picker(self):
-        return self.active().select_related("level").order_by("name", "id")
-
     def for_dashboard(self):
         return self.select_related("level").order_by("-created_at")
 
@@ -321,10 +318,6 @@ class Interview(models.Model):
     @property
     def is_draft(self):
         return self.status == Status.DRAFT
-
-    @property
-    def is_scheduled(self) -> bool:
-        return self.scheduled_at is not None
 
     @property
     def ends_at(self):
