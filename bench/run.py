@@ -141,6 +141,32 @@ def main():
     measure("candidate debrief", lambda: client.get(f"/candidates/{candidate.pk}/"))
     measure("dashboard", lambda: client.get("/"))
 
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from interviews.models import Interview
+
+    start = timezone.now()
+    Interview.objects.bulk_create(
+        Interview(
+            candidate=candidate,
+            interviewer=user,
+            level=engineer,
+            title=f"Bench interview {i}",
+            planned_minutes=45,
+            scheduled_at=start + timedelta(hours=i) if i % 2 else None,
+        )
+        for i in range(500)
+    )
+    measure("interviews page, 500 interviews", lambda: client.get("/interviews/"))
+    measure(
+        "interviews page, searched, sorted, page 3 (htmx)",
+        lambda: client.get(
+            "/interviews/?q=bench&sort=candidate&page=3", headers={"HX-Request": "true"}
+        ),
+    )
+
     width = max(len(r[0]) for r in ROWS)
     print(f"\nInterview Kit benchmark on {db.vendor} ({os.cpu_count()} cores)\n")
     print(f"{'operation':<{width}}  {'median ms':>9}  {'best ms':>8}  {'queries':>7}  status")

@@ -9,7 +9,7 @@ class CandidateAdmin(admin.ModelAdmin):
     """Deleting a candidate deletes everything about them: interviews, scores, notes, amendments."""
 
     list_display = ("name", "email", "level", "interview_count", "created_by", "created_at")
-    list_filter = ("level",)
+    list_filter = ("level", ("archived_at", admin.EmptyFieldListFilter))
     search_fields = ("name", "email")
     readonly_fields = ("created_by", "created_at")
 
@@ -59,6 +59,7 @@ class InterviewAdmin(admin.ModelAdmin):
         "level",
         "status",
         "recommendation",
+        "scheduled_at",
         "submitted_at",
     )
     list_filter = ("status", "level", "recommendation")

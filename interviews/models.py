@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +17,26 @@ def can_view_all(user) -> bool:
     return user.is_authenticated and user.has_perm(VIEW_ALL_PERMISSION)
 
 
+def can_manage_candidate(user, candidate) -> bool:
+    """Archive, unarchive or merge a candidate: whoever added them, and hiring managers."""
+    return user.is_authenticated and (candidate.created_by_id == user.pk or can_view_all(user))
+
+
 class CandidateQuerySet(models.QuerySet):
+    def active(self):
+        """Not archived: what candidate lists and pickers offer."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def with_email(self, email: str):
+        """Candidates with this e-mail, whatever its case (none for an empty e-mail)."""
+        email = email.strip()
+        if not email:
+            return self.none()
+        return self.annotate(email_lower=Lower("email")).filter(email_lower=email.lower())
+
     def for_dashboard(self):
         return self.select_related("level").order_by("-created_at")
 
@@ -33,6 +55,11 @@ class Candidate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Archived candidates are hidden from lists and pickers; their history is kept",
+    )
 
     objects = CandidateQuerySet.as_manager()
 
@@ -41,12 +68,17 @@ class Candidate(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="candidate_name_not_empty"),
         ]
+        indexes = [models.Index(Lower("email"), name="candidate_email_lower")]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("interviews:candidate", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Status(models.TextChoices):
@@ -117,6 +149,17 @@ class KitQuestion(models.Model):
         return f"{self.kit}: {self.position}"
 
 
+# The orders of the interviews page: key in the URL -> (label, ordering).
+INTERVIEW_SORTS = {
+    "-date": ("Newest first", ("-date", "-id")),
+    "date": ("Oldest first", ("date", "id")),
+    "candidate": ("Candidate A to Z", ("candidate__name", "-date", "-id")),
+    "-candidate": ("Candidate Z to A", ("-candidate__name", "-date", "-id")),
+    "status": ("Status", ("status", "-date", "-id")),
+    "title": ("Title", ("title", "-date", "-id")),
+}
+
+
 class InterviewQuerySet(models.QuerySet):
     def owned_by(self, user):
         """What a user may change: only their own interviews."""
@@ -130,6 +173,52 @@ class InterviewQuerySet(models.QuerySet):
         return self.select_related("candidate", "level").annotate(
             question_count=Count("items"),
             scored_count=Count("items", filter=Q(items__score__isnull=False)),
+        )
+
+    def with_date(self):
+        """``date``: when the interview is planned, else when it started, else was created."""
+        return self.annotate(date=Coalesce("scheduled_at", "started_at", "created_at"))
+
+    def for_list(self):
+        """The interviews page: who, for whom, at which level, how many questions, when."""
+        return (
+            self.select_related("candidate", "level", "interviewer")
+            .with_date()
+            .annotate(question_count=Count("items"))
+        )
+
+    def search(self, text: str):
+        """Every word in the title, the candidate's name or the candidate's e-mail."""
+        qs = self
+        for word in text.split():
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(candidate__name__icontains=word)
+                | Q(candidate__email__icontains=word)
+            )
+        return qs
+
+    def on_or_after(self, day):
+        """Dated (see ``with_date``) on or after this day, in the current time zone."""
+        return self.filter(date__date__gte=day)
+
+    def on_or_before(self, day):
+        return self.filter(date__date__lte=day)
+
+    def sorted_by(self, key: str):
+        """One of ``INTERVIEW_SORTS`` (needs ``with_date``); an unknown key is a ValueError."""
+        if key not in INTERVIEW_SORTS:
+            raise ValueError(f"Unknown order {key!r}")
+        return self.order_by(*INTERVIEW_SORTS[key][1])
+
+    def upcoming(self, now=None):
+        """Scheduled from now on and not yet submitted, soonest first."""
+        now = now or timezone.now()
+        return (
+            self.filter(scheduled_at__gte=now)
+            .exclude(status=Status.SUBMITTED)
+            .select_related("candidate", "level")
+            .order_by("scheduled_at", "id")
         )
 
     def with_items(self):
@@ -162,6 +251,16 @@ class Interview(models.Model):
         max_length=20, choices=Recommendation.choices, blank=True, default=""
     )
     summary = models.TextField(blank=True)
+    scheduled_at = models.DateTimeField(
+        "date and time", null=True, blank=True, help_text="When the interview takes place"
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)", null=True, blank=True, help_text="How long the meeting lasts"
+    )
+    schedule_sequence = models.PositiveIntegerField(
+        default=0,
+        help_text="Raised on every change of the schedule: the calendar file's SEQUENCE",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -191,8 +290,20 @@ class Interview(models.Model):
                 condition=Q(status=Status.DRAFT) | Q(started_at__isnull=False),
                 name="interview_started_has_start_time",
             ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True)
+                | (Q(duration_minutes__gte=5) & Q(duration_minutes__lte=480)),
+                name="interview_duration_5_to_480",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True) | Q(scheduled_at__isnull=False),
+                name="interview_duration_needs_date",
+            ),
         ]
-        indexes = [models.Index(fields=["interviewer", "status"], name="interview_owner_status")]
+        indexes = [
+            models.Index(fields=["interviewer", "status"], name="interview_owner_status"),
+            models.Index(fields=["interviewer", "scheduled_at"], name="interview_owner_scheduled"),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.candidate})"
@@ -207,6 +318,13 @@ class Interview(models.Model):
     @property
     def is_draft(self):
         return self.status == Status.DRAFT
+
+    @property
+    def ends_at(self):
+        """The end of the meeting: its duration, else the planned minutes, after the start."""
+        if self.scheduled_at is None:
+            return None
+        return self.scheduled_at + timedelta(minutes=self.duration_minutes or self.planned_minutes)
 
     @property
     def is_live(self):

@@ -5,6 +5,7 @@ Every function checks that the interview is in a state that allows the change an
 """
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -62,14 +63,87 @@ def asked_question_ids(candidate: Candidate, *, exclude: Interview | None = None
     return set(qs.values_list("question_id", flat=True))
 
 
+def _duplicate_email_error(existing: Sequence[Candidate]) -> ValidationError:
+    names = ", ".join(f"{c.name} ({c.level.name})" for c in existing)
+    return ValidationError(
+        {
+            "email": ValidationError(
+                f"A candidate with this e-mail already exists: {names}. "
+                "Use the existing candidate, or confirm that this is another person.",
+                code="duplicate_email",
+            )
+        }
+    )
+
+
 @transaction.atomic
-def candidate_create(*, name: str, level: Level, created_by, email: str = "", notes: str = ""):
+def candidate_create(
+    *,
+    name: str,
+    level: Level,
+    created_by,
+    email: str = "",
+    notes: str = "",
+    allow_duplicate_email: bool = False,
+) -> Candidate:
+    """A new candidate; refused when the e-mail is already a candidate's (any case) unless
+    ``allow_duplicate_email``."""
+    email = email.strip()
+    if not allow_duplicate_email:
+        existing = list(Candidate.objects.with_email(email).select_related("level"))
+        if existing:
+            raise _duplicate_email_error(existing)
     candidate = Candidate(
-        name=name.strip(), email=email.strip(), level=level, notes=notes, created_by=created_by
+        name=name.strip(), email=email, level=level, notes=notes, created_by=created_by
     )
     candidate.full_clean()
     candidate.save()
     return candidate
+
+
+def _lock_candidates(*candidates: Candidate) -> list[Candidate]:
+    """Re-read candidates under row locks, in primary-key order (no deadlock between two merges)."""
+    pks = [c.pk for c in candidates]
+    locked = Candidate.objects.select_for_update().filter(pk__in=pks).order_by("pk").in_bulk()
+    if len(locked) != len(set(pks)):
+        raise ValidationError("That candidate no longer exists.", code="missing")
+    return [locked[pk] for pk in pks]
+
+
+@transaction.atomic
+def candidate_set_archived(*, candidate: Candidate, archived: bool) -> Candidate:
+    """Archive (hide from lists and pickers, keep everything) or bring a candidate back."""
+    (candidate,) = _lock_candidates(candidate)
+    if archived and candidate.archived_at is None:
+        candidate.archived_at = timezone.now()
+        candidate.save(update_fields=["archived_at"])
+    elif not archived and candidate.archived_at is not None:
+        candidate.archived_at = None
+        candidate.save(update_fields=["archived_at"])
+    return candidate
+
+
+@transaction.atomic
+def candidate_merge(*, keep: Candidate, duplicate: Candidate) -> Candidate:
+    """Move the duplicate's interviews and notes to ``keep``, then delete the duplicate.
+
+    ``keep`` also takes the duplicate's e-mail when it has none. Nothing else changes."""
+    if keep.pk == duplicate.pk:
+        raise ValidationError("A candidate cannot be merged into itself.", code="same")
+    keep, duplicate = _lock_candidates(keep, duplicate)
+    Interview.objects.filter(candidate=duplicate).update(candidate=keep)
+    fields = []
+    if duplicate.notes.strip():
+        added = f"Merged from {duplicate.name} ({duplicate.pk}):\n{duplicate.notes.strip()}"
+        keep.notes = f"{keep.notes.rstrip()}\n\n{added}" if keep.notes.strip() else added
+        fields.append("notes")
+    if not keep.email and duplicate.email:
+        keep.email = duplicate.email
+        fields.append("email")
+    if fields:
+        keep.save(update_fields=fields)
+    duplicate.delete()
+    return keep
 
 
 @transaction.atomic
@@ -81,6 +155,8 @@ def interview_create(
     planned_minutes: int,
     title: str = "",
     kit: Kit | None = None,
+    scheduled_at: datetime | None = None,
+    duration_minutes: int | None = None,
 ) -> Interview:
     interview = Interview(
         candidate=candidate,
@@ -89,13 +165,69 @@ def interview_create(
         planned_minutes=planned_minutes,
         title=title.strip() or f"{level.name} interview with {candidate.name}",
         kit=kit,
+        scheduled_at=scheduled_at,
+        duration_minutes=duration_minutes,
     )
+    _check_schedule(interview)
     interview.full_clean()
     interview.save()
     if kit is not None:
         items = kit.items.select_related("question").prefetch_related("question__topics")
         _append_questions(interview, [item.question for item in items], planned=True)
     return interview
+
+
+def _check_schedule(interview: Interview) -> None:
+    if interview.scheduled_at is not None and timezone.is_naive(interview.scheduled_at):
+        raise ValueError("scheduled_at must be timezone-aware")
+    if interview.duration_minutes is not None and interview.scheduled_at is None:
+        raise ValidationError(
+            {"duration_minutes": "Give the date and time too, or leave the duration empty."},
+            code="duration_without_date",
+        )
+
+
+@transaction.atomic
+def interview_update_details(
+    *,
+    interview: Interview,
+    title: str,
+    planned_minutes: int,
+    level: Level,
+    scheduled_at: datetime | None = None,
+    duration_minutes: int | None = None,
+) -> Interview:
+    """Change a draft's details. A change of date, time or duration raises the schedule's
+    sequence, so a calendar file downloaded again replaces the event."""
+    interview = _lock(interview)
+    _require_status(interview, Status.DRAFT, action="edit the details")
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": "Enter a title."}, code="title")
+    schedule_changed = (interview.scheduled_at, interview.duration_minutes) != (
+        scheduled_at,
+        duration_minutes,
+    )
+    interview.title = title
+    interview.planned_minutes = planned_minutes
+    interview.level = level
+    interview.scheduled_at = scheduled_at
+    interview.duration_minutes = duration_minutes
+    _check_schedule(interview)
+    if schedule_changed:
+        interview.schedule_sequence += 1
+    interview.full_clean()
+    interview.save()
+    return interview
+
+
+@transaction.atomic
+def interview_discard(*, interview: Interview) -> None:
+    """Delete a draft and its questions; its candidate, kit and other interviews stay."""
+    interview = _lock(interview)
+    _require_status(interview, Status.DRAFT, action="discard")
+    interview.items.all().delete()
+    interview.delete()
 
 
 def _append_questions(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import compose, home, live, scorecard
+from .views import candidates, compose, find, home, live, scorecard
 
 app_name = "interviews"
 urlpatterns = [
@@ -8,6 +8,13 @@ urlpatterns = [
     path("", home.dashboard, name="dashboard"),
     path("candidates/", home.candidate_list, name="candidate_list"),
     path("candidates/<int:pk>/", scorecard.candidate, name="candidate"),
+    path("candidates/<int:pk>/archive/", candidates.archive, name="candidate_archive"),
+    path("candidates/<int:pk>/merge/", candidates.merge, name="candidate_merge"),
+    # finding interviews, a draft's details, discarding, the calendar file
+    path("interviews/", find.interview_list, name="interview_list"),
+    path("interviews/<int:pk>/edit/", find.edit_details, name="interview_edit"),
+    path("interviews/<int:pk>/discard/", find.discard, name="interview_discard"),
+    path("interviews/<int:pk>/calendar.ics", find.calendar_file, name="interview_ics"),
     # composing a draft, kits
     path("interviews/new/", compose.interview_new, name="interview_new"),
     path("interviews/<int:pk>/compose/", compose.compose, name="compose"),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from interviews import services
+from interviews.forms.manage import ScheduleFields
 from interviews.models import Candidate, Interview, Kit
 from questionbank.models import Level, Question, Topic
 
@@ -22,8 +23,12 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class InterviewNewForm(forms.Form):
-    """A new interview for a new or an existing candidate, optionally from a kit."""
+class InterviewNewForm(ScheduleFields):
+    """A new interview for a new or an existing candidate, optionally from a kit.
+
+    A new candidate whose e-mail is already a candidate's (any case) is not created: the form
+    names the existing ones, each with a button to use them (``use_existing``), unless the
+    interviewer ticks ``allow_duplicate`` (another person with the same e-mail)."""
 
     WHO_CHOICES = [("new", "A new candidate"), ("existing", "An existing candidate")]
 
@@ -39,6 +44,11 @@ class InterviewNewForm(forms.Form):
     notes = forms.CharField(
         label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    allow_duplicate = forms.BooleanField(
+        label="This is another person with the same e-mail: create a new candidate anyway",
+        required=False,
+    )
+    use_existing = forms.ModelChoiceField(Candidate.objects.all(), required=False)
     # An existing candidate.
     candidate = forms.ModelChoiceField(
         Candidate.objects.none(),
@@ -78,7 +88,8 @@ class InterviewNewForm(forms.Form):
         kwargs.setdefault("auto_id", "new-%s")
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["candidate"].queryset = Candidate.objects.for_dashboard()
+        self.duplicates: list[Candidate] = []
+        self.fields["candidate"].queryset = Candidate.objects.active().for_dashboard()
         self.fields["kit"].queryset = Kit.objects.visible_to(user).with_counts()
         self.fields["kit"].label_from_instance = lambda kit: (
             f"{kit.name} · {kit.level.name} · {kit.question_count} question"
@@ -89,6 +100,9 @@ class InterviewNewForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("who") == "new" and data.get("use_existing"):
+            # "Use <name>" on the duplicate warning: the existing candidate instead of a new one.
+            data["who"], data["candidate"] = "existing", data["use_existing"]
         if data.get("who") == "existing":
             if not data.get("candidate") and "candidate" not in self.errors:
                 self.add_error("candidate", "Choose the candidate.")
@@ -97,6 +111,18 @@ class InterviewNewForm(forms.Form):
                 self.add_error("name", "Enter the candidate's name.")
             if not data.get("target_level") and "target_level" not in self.errors:
                 self.add_error("target_level", "Choose the candidate's target level.")
+            if data.get("email") and not data.get("allow_duplicate"):
+                self.duplicates = list(
+                    Candidate.objects.with_email(data["email"])
+                    .select_related("level")
+                    .order_by("name", "id")
+                )
+                if self.duplicates:
+                    self.add_error(
+                        "email",
+                        "A candidate with this e-mail already exists. Use them (below), or tick "
+                        "“create a new candidate anyway” if this is another person.",
+                    )
         return data
 
     def save(self) -> Interview:
@@ -114,6 +140,7 @@ class InterviewNewForm(forms.Form):
                         level=data["target_level"],
                         notes=data["notes"],
                         created_by=self.user,
+                        allow_duplicate_email=data["allow_duplicate"],
                     )
                 else:
                     candidate = data["candidate"]
@@ -124,6 +151,8 @@ class InterviewNewForm(forms.Form):
                     planned_minutes=data["planned_minutes"],
                     title=data["title"],
                     kit=data["kit"],
+                    scheduled_at=data["scheduled_at"],
+                    duration_minutes=data["duration_minutes"],
                 )
         except ValidationError as error:
             add_service_errors(self, error)

@@ -36,8 +36,9 @@ def dashboard(request):
         "submitted": list(
             mine.filter(status=Status.SUBMITTED).order_by("-submitted_at", "-id")[:DASHBOARD_LIMIT]
         ),
+        "upcoming": list(Interview.objects.owned_by(user).upcoming()[:DASHBOARD_LIMIT]),
         "candidates": list(
-            _with_interview_counts(Candidate.objects.for_dashboard())[:DASHBOARD_LIMIT]
+            _with_interview_counts(Candidate.objects.active().for_dashboard())[:DASHBOARD_LIMIT]
         ),
         "kits": list(Kit.objects.visible_to(user).with_counts()[:DASHBOARD_LIMIT]),
         "sees_all": can_view_all(user),
@@ -57,12 +58,14 @@ def dashboard(request):
 @vary_on_headers("HX-Request")
 def candidate_list(request):
     q = request.GET.get("q", "").strip()
-    candidates = _with_interview_counts(Candidate.objects.for_dashboard())
+    archived = request.GET.get("archived") == "1"
+    candidates = Candidate.objects.archived() if archived else Candidate.objects.active()
+    candidates = _with_interview_counts(candidates.for_dashboard())
     for word in q.split():
         candidates = candidates.filter(Q(name__icontains=word) | Q(email__icontains=word))
     page = Paginator(candidates, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
     template = "interviews/candidate_list.html"
     if request.htmx:
         template += "#candidate-results"
-    context = {"nav": "candidates", "page": page, "q": q}
+    context = {"nav": "candidates", "page": page, "q": q, "archived": archived}
     return render(request, template, context)

@@ -12,7 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from .. import reports, services
 from ..forms.scorecard import AmendForm
-from ..models import Candidate, Interview, Status
+from ..models import Candidate, Interview, Status, can_manage_candidate
 
 
 @require_GET
@@ -121,5 +121,10 @@ def candidate(request, pk: int):
     person = get_object_or_404(Candidate.objects.for_debrief(), pk=pk)
     interviews = list(person.interviews.with_items().order_by("created_at", "id"))
     debrief = reports.build_debrief(interviews, request.user)
-    context = {"candidate": person, "debrief": debrief, "nav": "candidates"}
+    context = {
+        "candidate": person,
+        "debrief": debrief,
+        "may_manage": can_manage_candidate(request.user, person),
+        "nav": "candidates",
+    }
     return render(request, "interviews/candidate.html", context)
