@@ -53,11 +53,6 @@ class BankFilterForm(forms.Form):
             value = getattr(value, "slug", "")
         return value if isinstance(value, str) else ""
 
-    def topic_options(self):
-        """The topic select again, to replace the options in place (htmx out-of-band) when
-        the level changes."""
-        return self["topic"].as_widget(attrs={"hx-swap-oob": "innerHTML"})
-
     def filter(self, queryset=None):
         """The filtered queryset; an invalid filter yields no results (the form shows why)."""
         queryset = Question.objects.for_bank() if queryset is None else queryset

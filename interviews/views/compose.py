@@ -186,13 +186,14 @@ def _bank_view(request) -> str:
 
 
 def _topics_with_defaults(level):
-    """All topics, each with its number of active questions at this level, and marked
-    whether it is a default for auto-compose at this level: the level's topics (those with
-    active questions) plus behavioral."""
+    """All topics, each with its number of active questions at this level (those without any
+    last), and marked whether it is a default for auto-compose at this level: the level's
+    topics (those with active questions) plus behavioral."""
     topics = list(Topic.objects.with_question_counts(level).order_by("position", "name"))
     for topic in topics:
         topic.is_default = topic.question_count > 0 or BEHAVIORAL in topic.slug.casefold()
-    return topics
+    # The level's topics first; those without a question there last, still choosable.
+    return sorted(topics, key=lambda topic: topic.question_count == 0)
 
 
 def _autocompose_form(interview: Interview, item_count: int, data=None, initial=None):

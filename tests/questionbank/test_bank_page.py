@@ -140,7 +140,8 @@ HX = {"HX-Request": "true"}
 
 def topic_options(html: str) -> dict[str, str]:
     """The topic select's options: value -> label ("" is "Any topic")."""
-    select = re.search(r'<select name="topic"[^>]*>(.*?)</select>', html, re.S).group(1)
+    pattern = r'<(select name="topic"|datalist id="bank-topic")[^>]*>(.*?)</(select|datalist)>'
+    select = re.search(pattern, html, re.S).group(2)
     return dict(re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select))
 
 
@@ -170,11 +171,11 @@ def test_topic_choices_follow_the_level_with_their_counts(client_user, small_ban
 
 def test_a_level_change_updates_the_topic_choices_in_place(client_user, small_bank):
     """The results fragment carries the topic options for the level, swapped out of band
-    into the topic select (its options only: the select keeps its focus)."""
+    into the topic select (its options only: the select keeps its focus and its listeners)."""
     response = client_user.get(f"{URL}?level=intern", headers=HX)
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="results"')
-    oob = re.search(r'<select name="topic" id="bank-topic" hx-swap-oob="innerHTML">', html)
+    oob = re.search(r'<datalist id="bank-topic" hx-swap-oob="innerHTML">', html)
     assert oob is not None and oob.start() > html.index("</section>")
     assert topic_options(html) == {"": "Any topic", "tokenization": "Tokenization (2)"}
 
