@@ -51,7 +51,9 @@ class BankFilterForm(forms.Form):
             value = self.initial.get(name, self.fields[name].initial)
         if isinstance(value, models.Model):
             value = getattr(value, "slug", "")
-        return value if isinstance(value, str) else ""
+        if not isinstance(value, str) or "\x00" in value:
+            return ""  # the field itself reports a bad value; PostgreSQL refuses NUL
+        return value
 
     def filter(self, queryset=None):
         """The filtered queryset; an invalid filter yields no results (the form shows why)."""

@@ -97,7 +97,9 @@ def test_empty_results_say_so(client_user, small_bank):
     assert "No questions match these filters" in html
 
 
-@pytest.mark.parametrize("query", ["level=nope", "difficulty=9", "kind=poem", "topic=%00"])
+@pytest.mark.parametrize(
+    "query", ["level=nope", "difficulty=9", "kind=poem", "topic=%00", "level=%00", "level=a%00b"]
+)
 def test_bad_filters_get_a_clear_error(client_user, small_bank, query):
     response = client_user.get(f"{URL}?{query}")
     html = response.content.decode()
