@@ -25,8 +25,8 @@ The rules (issue 3, "Auto-compose"):
 - no two picks are near-duplicates (see ``near_duplicates``);
 - deterministic: the same inputs and seed give the same session, whatever the input order.
 
-Each pick's reason reads as plain words: "Chosen for RAG: 2nd of 3 topic slots (15 of 15
-planned min, weight 50%); difficulty 3 keeps the ramp rising; 8 min."
+Each pick's reason reads as plain words: "Chosen for RAG: 2nd of 3 topic slots (15 min against
+its 15-min share, weight 50%); difficulty 3 keeps the ramp rising; 8 min."
 
 How: a greedy fill topic by topic up to each topic's share, a top-up pass towards 90% of the
 plan, and when the greedy falls short an exact knapsack over minutes (small integers) that
@@ -645,15 +645,14 @@ _STAGE_REASONS = {
 
 def ordinal(n: int) -> str:
     """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st."""
-    if 10 <= n % 100 <= 20:
-        return f"{n}th"
-    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _with_reasons(session, *, home, label, target, share, stage) -> list[Pick]:
     """Each pick's reason in plain words: its topic slot, its place on the ramp, its minutes.
 
-    E.g. "Chosen for RAG: 2nd of 3 topic slots (15 of 15 planned min, weight 50%);
+    E.g. "Chosen for RAG: 2nd of 3 topic slots (15 min against its 15-min share, weight 50%);
     difficulty 3 keeps the ramp rising; 8 min."
     """
     by_topic: dict[str, list[Item]] = defaultdict(list)
@@ -690,7 +689,7 @@ def _with_reasons(session, *, home, label, target, share, stage) -> list[Pick]:
             ramp = f"difficulty {it.difficulty} keeps the ramp level"
         previous = it.difficulty
         parts = [
-            f"Chosen for {label(t)}: {slot} ({filled[t]} of {target[t]} planned min, "
+            f"Chosen for {label(t)}: {slot} ({filled[t]} min against its {target[t]}-min share, "
             f"weight {share[t]:.0%}{state})",
             ramp,
         ]

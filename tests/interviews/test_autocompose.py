@@ -478,7 +478,8 @@ def test_reasons_say_topic_share_ramp_and_minutes():
     filled = sum(p.item.minutes for p in rag)
     first, second = rag[0].reason, rag[1].reason
     assert first.startswith(
-        f"Chosen for RAG: 1st of {len(rag)} topic slots ({filled} of 15 planned min, weight 50%"
+        f"Chosen for RAG: 1st of {len(rag)} topic slots ({filled} min against its 15-min share, "
+        "weight 50%"
     )
     assert second.startswith(f"Chosen for RAG: 2nd of {len(rag)} topic slots (")
     assert result.picks[0].reason.split("; ")[1] == (
@@ -509,7 +510,8 @@ def test_an_under_filled_topic_says_so():
     assert result.ok and result.total_minutes == 40
     (rag,) = [p for p in result.picks if p.item.id == 1]
     assert rag.reason.startswith(
-        "Chosen for rag: its only topic slot (5 of 30 planned min, weight 75%: under-filled, "
+        "Chosen for rag: its only topic slot (5 min against its 30-min share, weight 75%: "
+        "under-filled, "
         "no more of its questions fit the session); "
     )
     assert any("reaches 90% of the plan" in p.reason for p in result.picks)
