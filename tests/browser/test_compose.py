@@ -85,11 +85,13 @@ def test_compose_an_interview_reorder_save_a_kit_and_autocompose(open_page, make
     row.locator("summary").click()
     expect(row.get_by_role("heading", name="A strong answer covers")).to_be_visible()
     expect(row.get_by_role("heading", name="Rubric")).to_be_visible()
+    check_page(page, "composer-compact-open")
     # Detailed cards instead, remembered for the next visit; then back to compact.
     bank.get_by_role("link", name="detailed cards").click()
     expect(page).to_have_url(re.compile(r"view=detailed"))
     expect(bank.locator(".bank-list:not(.is-compact) > li")).to_have_count(25)
     detailed_height = page_height(page)
+    check_page(page, "composer-detailed", screenshots=False)
     page.goto(f"/interviews/{interview.pk}/compose/?level=engineer")
     expect(bank.locator(".bank-list:not(.is-compact) > li")).to_have_count(25)
     bank.get_by_role("link", name="a compact list").click()
