@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import F, Q, Value
+from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Lower, Replace, Trim
 from django.urls import reverse
 
@@ -100,6 +100,21 @@ class Level(models.Model):
 class TopicQuerySet(models.QuerySet):
     def for_level(self, level):
         return self.filter(questions__levels=level, questions__status=Status.ACTIVE).distinct()
+
+    def with_question_counts(self, level=None):
+        """Each topic with ``question_count``: its active questions at the level (a Level, a
+        level's slug, or None for all levels), counted in the same query."""
+        condition = Q(questions__status=Status.ACTIVE)
+        if isinstance(level, str):
+            condition &= Q(questions__levels__slug=level)
+        elif level is not None:
+            condition &= Q(questions__levels=level)
+        return self.annotate(question_count=Count("questions", filter=condition, distinct=True))
+
+    def for_choices(self, level=None, *, keep: str = ""):
+        """The topics to offer at a level, each with its count: those with active questions
+        there, plus the one already chosen (``keep``, a slug) so a choice stays valid."""
+        return self.with_question_counts(level).filter(Q(question_count__gt=0) | Q(slug=keep))
 
 
 class TopicManager(models.Manager.from_queryset(TopicQuerySet)):

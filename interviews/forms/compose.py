@@ -7,7 +7,7 @@ from django.db import transaction
 from interviews import services
 from interviews.forms.manage import ScheduleFields
 from interviews.models import Candidate, Interview, Kit
-from questionbank.models import Level, Question, Topic
+from questionbank.models import Kind, Level, Question, Topic
 
 MINUTES_MIN, MINUTES_MAX = 5, 480
 SEED_MAX = 2**31 - 1
@@ -196,13 +196,32 @@ class AutoComposeForm(forms.Form):
         max_value=SEED_MAX,
         help_text="The same topics, plan and seed always give the same questions.",
     )
+    kinds = forms.MultipleChoiceField(
+        label="Kinds of question to include",
+        choices=Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        initial=Kind.values,
+        help_text="A 45-minute or longer Engineer or Scientist interview includes a coding or "
+        "system-design question when one fits; leave both out to have none.",
+    )
     replace = forms.BooleanField(label="Replace the current questions", required=False)
 
-    def __init__(self, *args, topics, default_slugs, seed, item_count: int, **kwargs):
+    def __init__(
+        self,
+        *args,
+        topics,
+        default_slugs,
+        seed,
+        item_count: int,
+        mixes_technical: bool = False,
+        **kwargs,
+    ):
         kwargs.setdefault("auto_id", "ac-%s")
         super().__init__(*args, **kwargs)
         self.topic_list = list(topics)
         self.item_count = item_count
+        self.mixes_technical = mixes_technical
         self.fields["topics"].choices = [(t.slug, t.name) for t in self.topic_list]
         self.fields["topics"].initial = list(default_slugs)
         self.fields["seed"].initial = seed
@@ -231,6 +250,16 @@ class AutoComposeForm(forms.Form):
         """(topic, checked, weight bound field) per topic, for the table of topics."""
         chosen = set(self["topics"].value() or [])
         return [(t, t.slug in chosen, self[self.weight_name(t.slug)]) for t in self.topic_list]
+
+    def clean_kinds(self):
+        """The kinds ticked. A post without the kinds at all (no ``kinds_shown``: an older
+        page, a script) means every kind; the form with none ticked is an error."""
+        kinds = self.cleaned_data["kinds"]
+        if not kinds:
+            if self.data.get("kinds_shown"):
+                raise ValidationError("Choose at least one kind of question to include.")
+            return list(Kind.values)
+        return kinds
 
     def clean(self):
         data = super().clean()

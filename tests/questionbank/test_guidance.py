@@ -90,9 +90,19 @@ def test_guidance_shows_in_the_composer_and_beside_the_rubric_on_the_live_page(c
     )
     client.force_login(user)
     composer = client.get(
-        f"/interviews/{interview.pk}/compose/?level=engineer&q=speculative+decoding"
+        f"/interviews/{interview.pk}/compose/?level=engineer&q=speculative+decoding&view=detailed"
     ).content.decode()
     assert "Answer guidance" in composer and escape(question.key_points()[0]) in composer
+    # The compact list loads it when the question is opened (or links to it without JS).
+    composer = client.get(
+        f"/interviews/{interview.pk}/compose/?level=engineer&q=speculative+decoding&view=compact"
+    ).content.decode()
+    link = f'href="/bank/{question.pk}/" class="guidance-link small" hx-get="/bank/{question.pk}/"'
+    assert link in composer and escape(question.key_points()[0]) not in composer
+    fragment = client.get(f"/bank/{question.pk}/", headers={"HX-Request": "true"})
+    fragment = fragment.content.decode()
+    assert fragment.lstrip().startswith(f'<div class="guidance-block" id="guidance-{question.pk}">')
+    assert escape(question.key_points()[0]) in fragment and "4 Excellent" in fragment
     services.interview_add_question(interview=interview, question=question)
     services.interview_start(interview=interview)
     live = client.get(f"/interviews/{interview.pk}/live/").content.decode()
