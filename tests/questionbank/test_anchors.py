@@ -244,9 +244,12 @@ def test_anchors_show_on_the_bank_in_the_composer_and_the_admin(client, superuse
     )
     client.force_login(user)
     composer = client.get(
-        f"/interviews/{interview.pk}/compose/?level=engineer&q=key-value+cache+size"
+        f"/interviews/{interview.pk}/compose/?level=engineer&q=key-value+cache+size&view=detailed"
     ).content.decode()
     assert escape(question.anchor_poor) in composer
+    # The compact list loads them with the guidance when a question is opened.
+    fragment = client.get(f"/bank/{question.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert escape(question.anchor_poor) in fragment
 
 
 def test_the_live_page_scores_on_the_questions_own_anchors_beside_the_rule(client, guide_bank):
