@@ -299,6 +299,19 @@ def test_mis_tagged_questions_are_flagged(organisation):
             assert (measures.FLAG_TOO_HARD if harder else measures.FLAG_TOO_EASY) in q.flags
 
 
+def test_discrimination_is_measured_against_the_rest_of_the_loop():
+    """Question 1's scores are unrelated to question 2's (a full 4 x 4 grid, twice): against the
+    rest of the loop it correlates 0 and is flagged, though it correlates 0.71 with the total."""
+    grid = [(1 + c % 4, 1 + (c // 4) % 4) for c in range(32)]
+    ratings = [rating(c, 1, 1, a) for c, (a, _) in enumerate(grid)]
+    ratings += [rating(c, 1, 2, b) for c, (_, b) in enumerate(grid)]
+    first, _ = measures.measure(ratings).questions
+    assert first.discrimination == pytest.approx(0, abs=1e-12)
+    assert first.discrimination_n == 32
+    assert measures.FLAG_NO_DISCRIMINATION in first.flags
+    assert np.corrcoef([a for a, _ in grid], [a + b for a, b in grid])[0, 1] > 0.7
+
+
 def test_questions_that_run_over_time_are_flagged(organisation):
     simulation, result = organisation
     flagged = flagged_with(result, measures.FLAG_OVER_TIME)
