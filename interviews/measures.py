@@ -375,7 +375,7 @@ def _alpha(
     np.add.at(clustered, cluster, per_unit)
     interval = _bootstrap_interval(clustered, rng=rng, reps=reps)
     flagged = n_units >= MIN_UNITS_TO_FLAG and value < ALPHA_ACCEPTABLE
-    reason = "" if interval else "One candidate only: no interval."
+    reason = "One candidate only: no interval." if interval is None and reps > 0 else ""
     return Alpha(n_units, value, interval, flagged=flagged, reason=reason)
 
 
@@ -432,7 +432,7 @@ def _bootstrap_interval(
     flat = clustered.reshape(k, -1)
     alphas = []
     for start in range(0, reps, chunk):
-        weights = rng.multinomial(k, np.full(k, 1 / k), size=min(chunk, reps - start))
+        weights = _resample_counts(rng, k, min(chunk, reps - start))
         alphas.append(_ordinal_alpha((weights @ flat).reshape(-1, *clustered.shape[1:])))
     boot = np.concatenate(alphas)
     boot = boot[np.isfinite(boot)]
@@ -441,6 +441,13 @@ def _bootstrap_interval(
     tail = 100 * (1 - CONFIDENCE) / 2
     low, high = np.percentile(boot, [tail, 100 - tail])
     return Interval(float(low), float(high))
+
+
+def _resample_counts(rng: np.random.Generator, k: int, reps: int) -> IntArray:
+    """How often each of ``k`` clusters is drawn in each of ``reps`` resamples of size ``k``
+    (a multinomial draw, counted from uniform indices: several times faster than numpy's)."""
+    drawn = rng.integers(0, k, size=(reps, k)) + k * np.arange(reps)[:, None]
+    return np.bincount(drawn.ravel(), minlength=reps * k).reshape(reps, k)
 
 
 # -- Calibration ---------------------------------------------------------------------------
@@ -469,9 +476,7 @@ def fit_model(ratings: Sequence[Rating]) -> Fit | None:
     gram = (x.T @ x).toarray() - (cx.T @ sparse.diags_array(1 / per_candidate) @ cx).toarray()
     rhs = x.T @ y - cx.T @ (np.asarray(by_candidate @ y) / per_candidate)
     basis = _sum_to_zero_basis(n_q, n_r)
-    reduced = basis.T @ gram @ basis
-    inverse = np.linalg.pinv(reduced, hermitian=True) if reduced.size else reduced
-    rank = int(np.linalg.matrix_rank(reduced, hermitian=True)) if reduced.size else 0
+    inverse, rank = _pseudo_inverse(basis.T @ gram @ basis)
     beta = basis @ inverse @ basis.T @ rhs
     ability = np.asarray(by_candidate @ (y - x @ beta)) / per_candidate
     residual = y - ability[cand] - x @ beta
@@ -490,6 +495,17 @@ def fit_model(ratings: Sequence[Rating]) -> Fit | None:
         leniency=_by_id(rater_ids, beta[n_q:]),
         leniency_se=dict(zip(rater_ids.tolist(), se[n_q:], strict=True)),
     )
+
+
+def _pseudo_inverse(matrix: FloatArray) -> tuple[FloatArray, int]:
+    """Moore-Penrose inverse of a symmetric matrix, and its rank (a design in disconnected
+    parts leaves some effects unidentified: they get the minimum-norm solution)."""
+    if not matrix.size:
+        return matrix, 0
+    eigenvalues, vectors = np.linalg.eigh(matrix)
+    keep = eigenvalues > eigenvalues.max() * len(matrix) * np.finfo(np.float64).eps
+    inverse: FloatArray = (vectors[:, keep] / eigenvalues[keep]) @ vectors[:, keep].T
+    return inverse, int(keep.sum())
 
 
 def _sum_to_zero_basis(*sizes: int) -> FloatArray:
