@@ -227,7 +227,7 @@ class QuestionHealth:
     discrimination: float | None
     discrimination_interval: Interval | None
     discrimination_n: int
-    skip_rate: float | None
+    skip_rate: float
     median_minutes: float | None
     estimated_minutes: int
     agreement: Alpha
@@ -621,21 +621,18 @@ def _health(
     r, r_interval = _correlation(*item_rest)
     median_minutes, n_timed = _median_minutes(rows)
     estimated = int(np.median([row.estimated_minutes for row in rows]))
-    flags = []
-    if len(scored) >= MIN_TIMES_ASKED and difficulty is not None and expected is not None:
-        gap = difficulty - expected
-        if abs(gap) >= MISMATCH_POINTS and abs(gap) > _Z * (difficulty_se or 0.0):
-            flags.append(FLAG_TOO_HARD if gap > 0 else FLAG_TOO_EASY)
-    if len(item_rest[0]) >= MIN_TIMES_ASKED and r is not None and r < MIN_DISCRIMINATION:
-        flags.append(FLAG_NO_DISCRIMINATION)
-    if alpha.flagged:
-        flags.append(FLAG_LOW_AGREEMENT)
-    if (
-        n_timed >= MIN_TIMES_ASKED
-        and estimated > 0
-        and (median_minutes or 0) > OVERTIME_RATIO * estimated
-    ):
-        flags.append(FLAG_OVER_TIME)
+    enough = len(scored) >= MIN_TIMES_ASKED
+    gap = None if difficulty is None or expected is None or not enough else difficulty - expected
+    minutes_over = None
+    if n_timed >= MIN_TIMES_ASKED and median_minutes is not None and estimated:
+        minutes_over = median_minutes / estimated
+    flags = _flags(
+        gap=gap,
+        gap_se=difficulty_se or 0.0,
+        discrimination=r if len(item_rest[0]) >= MIN_TIMES_ASKED else None,
+        alpha=alpha,
+        minutes_over=minutes_over,
+    )
     return QuestionHealth(
         question_id=question,
         tagged_difficulty=tag,
@@ -652,8 +649,32 @@ def _health(
         median_minutes=median_minutes,
         estimated_minutes=estimated,
         agreement=alpha,
-        flags=tuple(flags),
+        flags=flags,
     )
+
+
+def _flags(
+    *,
+    gap: float | None,
+    gap_se: float,
+    discrimination: float | None,
+    alpha: Alpha,
+    minutes_over: float | None,
+) -> tuple[str, ...]:
+    """The question's flags; a measure is None when it rests on fewer than ``MIN_TIMES_ASKED``.
+
+    ``gap``: fitted difficulty minus what the tag predicts (score points); ``minutes_over``:
+    median minutes over the estimate."""
+    flags = []
+    if gap is not None and abs(gap) >= MISMATCH_POINTS and abs(gap) > _Z * gap_se:
+        flags.append(FLAG_TOO_HARD if gap > 0 else FLAG_TOO_EASY)
+    if discrimination is not None and discrimination < MIN_DISCRIMINATION:
+        flags.append(FLAG_NO_DISCRIMINATION)
+    if alpha.flagged:
+        flags.append(FLAG_LOW_AGREEMENT)
+    if minutes_over is not None and minutes_over > OVERTIME_RATIO:
+        flags.append(FLAG_OVER_TIME)
+    return tuple(flags)
 
 
 def _mean_by_level(scored: list[Rating]) -> dict[str, LevelMean]:
