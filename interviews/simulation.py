@@ -56,8 +56,8 @@ class Settings:
     interviews_per_loop: int = 2
     co_scored_share: float = 0.3
     ability_sd: float = 1.0
-    leniency_sd: float = 0.4
-    rater_noise: float = 0.6
+    leniency_sd: float = 0.3
+    rater_noise: float = 0.5
     difficulty_step: float = 0.5
     difficulty_jitter: float = 0.15
     discrimination: float = 1.0
