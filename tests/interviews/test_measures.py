@@ -233,6 +233,28 @@ def test_leniency_estimates_correlate_with_the_true_leniency(organisation):
     assert all(lenient.se > 0 and lenient.interval.covers(lenient.estimate) for lenient in shown)
 
 
+def test_leniency_standard_errors_match_a_bootstrap_over_candidates(organisation):
+    """The analytic standard errors (residual variance) against the spread of the estimates
+    over 60 resamples of the candidates with their loops."""
+    simulation, result = organisation
+    loops = {}
+    for r in simulation.ratings:
+        loops.setdefault(r.candidate_id, []).append(r)
+    rng = np.random.default_rng(SEED)
+    estimates = []
+    for _ in range(60):
+        drawn = rng.choice(list(loops), len(loops))
+        rows = [
+            dataclasses.replace(r, candidate_id=i)
+            for i, candidate in enumerate(drawn)
+            for r in loops[candidate]
+        ]
+        estimates.append(list(measures.fit_model(rows).leniency.values()))
+    bootstrap = np.std(estimates, axis=0).mean()
+    analytic = np.mean(list(result.fit.leniency_se.values()))
+    assert 0.8 < analytic / bootstrap < 1.25
+
+
 def test_the_fit_recovers_an_exactly_additive_panel():
     """score = ability - difficulty + leniency with no noise: abilities 2 and 3, difficulties
     -0.5 and 0.5, leniencies -0.5 (harsh, rater 1) and 0.5 (lenient, rater 2)."""
