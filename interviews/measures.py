@@ -39,8 +39,10 @@ discrimination (Pearson correlation, across candidates, of the question's lenien
 score with the candidate's ability estimated from the *rest* of their loop), skip rate, median
 minutes against the estimate, and the question's alpha. Flags need ``MIN_TIMES_ASKED``.
 
-Every number is finite or ``None`` with a reason; empty input, one rater and all-equal scores
-give ``None``s, never an exception or a NaN.
+``measure()`` computes everything at once (a page caches it; the results pickle) and
+``tables()`` flattens it into rows for the CSV and JSON exports. Every number is finite or
+``None`` with a reason: empty input, one rater and all-equal scores give ``None``s, never an
+exception or a NaN.
 """
 
 from __future__ import annotations
@@ -751,3 +753,91 @@ def _correlation(x: FloatArray, y: FloatArray) -> tuple[float | None, Interval |
         return r, None
     z, half = math.atanh(r), _Z / math.sqrt(len(x) - 3)
     return r, Interval(math.tanh(z - half), math.tanh(z + half))
+
+
+# -- Flat tables for CSV and JSON ----------------------------------------------------------
+
+Cell = str | int | float | None
+
+
+def tables(result: Measures) -> dict[str, list[dict[str, Cell]]]:
+    """Each measure as a flat table (one dict per row, the same keys in every row): what the
+    CSV and JSON exports write. Intervals become ``low``/``high`` columns, flags one string."""
+    agreement = result.agreement
+    scoped = [
+        ("overall", "", agreement.overall),
+        *(("topic", topic, a) for topic, a in agreement.by_topic.items()),
+        *(("question", str(q), a) for q, a in agreement.by_question.items()),
+        *(("pair", f"{i}-{j}", a) for (i, j), a in agreement.by_pair.items()),
+    ]
+    return {
+        "agreement": [_alpha_row(scope, key, a) for scope, key, a in scoped],
+        "calibration": [_calibration_row(x, result.hire_rates) for x in result.leniency],
+        "questions": [_question_row(q) for q in result.questions],
+    }
+
+
+def _bounds(interval: Interval | None) -> tuple[float | None, float | None]:
+    return (interval.low, interval.high) if interval else (None, None)
+
+
+def _alpha_row(scope: str, key: str, a: Alpha) -> dict[str, Cell]:
+    low, high = _bounds(a.interval)
+    return {
+        "scope": scope,
+        "key": key,
+        "units": a.n_units,
+        "alpha": a.value,
+        "low": low,
+        "high": high,
+        "flagged": int(a.flagged),
+        "reason": a.reason,
+    }
+
+
+def _calibration_row(x: Leniency, rates: list[HireRate]) -> dict[str, Cell]:
+    low, high = _bounds(x.interval)
+    rate = next((r for r in rates if r.interviewer_id == x.interviewer_id), None)
+    return {
+        "interviewer": x.interviewer_id,
+        "scored_items": x.n_items,
+        "leniency": x.estimate,
+        "se": x.se,
+        "low": low,
+        "high": high,
+        "reason": x.reason,
+        "decided_loops": rate.n if rate else 0,
+        "recommended_hire_rate": rate.recommended.value if rate and rate.recommended else None,
+        "loops_hire_rate": rate.decided.value if rate and rate.decided else None,
+        "matched_rate": rate.matched.value if rate and rate.matched else None,
+    }
+
+
+def _question_row(q: QuestionHealth) -> dict[str, Cell]:
+    low, high = _bounds(q.discrimination_interval)
+    return {
+        "question": q.question_id,
+        "times_asked": q.times_asked,
+        "scored": q.n_scored,
+        "mean_score": _mean_score(q.mean_by_level),
+        "mean_by_level": "; ".join(
+            f"{k}: {m.mean:.2f} (n={m.n})" for k, m in q.mean_by_level.items()
+        ),
+        "tagged_difficulty": q.tagged_difficulty,
+        "difficulty": q.difficulty,
+        "expected_difficulty": q.expected_difficulty,
+        "discrimination": q.discrimination,
+        "discrimination_low": low,
+        "discrimination_high": high,
+        "skip_rate": q.skip_rate,
+        "median_minutes": q.median_minutes,
+        "estimated_minutes": q.estimated_minutes,
+        "alpha": q.agreement.value,
+        "alpha_units": q.agreement.n_units,
+        "flags": "; ".join(q.flags),
+    }
+
+
+def _mean_score(by_level: dict[str, LevelMean]) -> float | None:
+    n = sum(m.n for m in by_level.values())
+    return sum(m.n * m.mean for m in by_level.values()) / n if n else None

@@ -6,7 +6,9 @@ co-scored) is built and measured once per module.
 """
 
 import dataclasses
+import json
 import math
+import pickle
 
 import krippendorff
 import numpy as np
@@ -398,6 +400,28 @@ def test_no_nan_anywhere(organisation):
     assert all(math.isfinite(x) for x in floats_in(result))
 
 
+def test_flat_tables_for_the_exports(organisation):
+    _, result = organisation
+    exported = measures.tables(result)
+    agreement = result.agreement
+    parts = (agreement.by_topic, agreement.by_question, agreement.by_pair)
+    assert len(exported["agreement"]) == 1 + sum(len(part) for part in parts)
+    assert len(exported["calibration"]) == 12
+    assert len(exported["questions"]) == len(result.questions)
+    for rows in exported.values():
+        assert all(row.keys() == rows[0].keys() for row in rows)
+    json.dumps(exported, allow_nan=False)
+    flagged = [row for row in exported["questions"] if row["flags"]]
+    assert {row["question"] for row in flagged} == {
+        q.question_id for q in result.questions if q.flags
+    }
+
+
+def test_results_survive_a_cache_round_trip(organisation):
+    _, result = organisation
+    assert pickle.loads(pickle.dumps(result)) == result
+
+
 def test_empty_input():
     result = measures.measure([])
     assert result.agreement.overall == measures.Alpha(
@@ -405,6 +429,7 @@ def test_empty_input():
     )
     assert result.agreement.by_pair == {}
     assert (result.fit, result.leniency, result.questions, result.hire_rates) == (None, [], [], [])
+    assert [len(rows) for rows in measures.tables(result).values()] == [1, 0, 0]
 
 
 def test_one_rater():
