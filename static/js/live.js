@@ -66,10 +66,13 @@
     if (!el) return;
     var worst = null;
     var rank = { conflict: 5, refused: 4, error: 3, saving: 2, pending: 2, saved: 1 };
+    // Only notes the interviewer typed in speak: a question merely looked at is "saved" and
+    // untouched, and must not mask (by winning a tie) the state of the notes being typed.
     notes.forEach(function (entry) {
+      if (!entry.touched) return;
       if (!worst || rank[entry.state] > rank[worst.state]) worst = entry;
     });
-    if (!worst || !worst.touched) return;
+    if (!worst) return;
     var text = {
       saved: "Saved",
       pending: "Saving…",
