@@ -32,7 +32,7 @@ bank: migrate
 	$(PY) manage.py load_bank
 
 login: migrate
-	$(PY) manage.py ensure_login
+	$(PY) manage.py ensure_login --host $(HOST) --port $(PORT)
 
 run: bank login
 	$(PY) manage.py runserver $(HOST):$(PORT)
