@@ -1,14 +1,13 @@
 """What a newcomer types: `make run` and `make test`, checked without running them (`make -n`
 prints the commands a target would run), and the login that `make run` prints."""
 
-import shutil
+import os
 import subprocess
+import sys
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-
-pytestmark = pytest.mark.skipif(not shutil.which("make"), reason="needs make")
 
 
 def make_dry_run(*args: str) -> str:
@@ -46,3 +45,59 @@ def test_ensure_login_prints_the_address_the_server_listens_on(
     out = capsys.readouterr().out
     assert f"Log in at {url} as 'admin'" in out
     assert ":8000" not in out or port == 8000
+
+
+def test_make_test_installs_the_front_end_test_dependencies_before_the_tests():
+    # -W: as if package-lock.json had just changed (a fresh clone has no node_modules at all).
+    commands = make_dry_run("-W", "package-lock.json", "test").splitlines()
+    npm = next(i for i, c in enumerate(commands) if c.startswith("npm ci"))
+    pytest_runs = [i for i, c in enumerate(commands) if " -m pytest " in c]
+    assert len(pytest_runs) == 2 and npm < pytest_runs[0]
+    assert "pytest -m browser" in commands[pytest_runs[1]]  # the journeys run, not deselected
+    assert "touch node_modules/.installed" in commands
+
+
+def test_make_test_installs_nothing_again_when_nothing_changed(tmp_path):
+    """The stamp is newer than the lock file: no second `npm ci` (the dry run asks make
+    about a copy of the Makefile in a directory where the stamp is up to date)."""
+    for name in ("Makefile", "package.json", "package-lock.json"):
+        (tmp_path / name).write_bytes((settings.BASE_DIR / name).read_bytes())
+    (tmp_path / "node_modules").mkdir()
+    (tmp_path / "node_modules" / ".installed").touch()
+    result = subprocess.run(
+        ["make", "-n", "node_modules/.installed"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "npm ci" not in result.stdout
+
+
+def test_a_missing_chromium_fails_the_journeys_naming_the_install_command(tmp_path):
+    """Not a skip: a fresh machine without Chromium must not pass `make test` quietly."""
+    env = {
+        **os.environ,
+        "CHROMIUM": str(tmp_path / "no-chromium"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:xdist",
+            "-m",
+            "browser",
+            "-x",
+            "-q",
+            "tests/browser/test_live.py",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0, result.stdout
+    assert "apt-get install -y chromium" in result.stdout
+    assert "skipped" not in result.stdout
+    assert "1 error" in result.stdout or "1 failed" in result.stdout
