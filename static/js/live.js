@@ -365,10 +365,10 @@
     var hint = document.getElementById("pace-hint");
     if (!progress || !hint || !plannedMinutes) return;
     var total = parseInt(progress.dataset.total, 10) || 0;
-    var answered = parseInt(progress.dataset.answered, 10) || 0;
-    var left = total - answered;
+    var done = parseInt(progress.dataset.done, 10) || 0; // scored or skipped
+    var left = total - done;
     var planned = plannedMinutes * 60;
-    var behind = total > 0 && left > 0 && elapsed / planned - answered / total > PACE_TOLERANCE;
+    var behind = total > 0 && left > 0 && elapsed / planned - done / total > PACE_TOLERANCE;
     var text = "";
     if (behind) {
       var minutesLeft = Math.max(0, Math.floor((planned - elapsed) / 60));
