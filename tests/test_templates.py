@@ -1,0 +1,31 @@
+"""Rules every template keeps, checked over the template files themselves (so a page added
+later keeps them too)."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+TEMPLATES = sorted((Path(settings.BASE_DIR) / "templates").rglob("*.html"))
+TAG = re.compile(r"<(?P<name>[a-z]+)\b(?P<attrs>[^>]*)>", re.S)
+
+
+def tags(name: str):
+    """(template, attributes) of every <name ...> tag in the templates."""
+    for path in TEMPLATES:
+        for match in TAG.finditer(path.read_text(encoding="utf-8")):
+            if match["name"] == name:
+                yield path.relative_to(settings.BASE_DIR), match["attrs"]
+
+
+def test_the_templates_are_found():
+    assert len(TEMPLATES) > 20 and any(path.name == "bank.html" for path in TEMPLATES)
+
+
+def test_filter_forms_are_not_pico_search_groups():
+    """A filter form sits in <search>: role="search" makes Pico draw the whole block as one
+    pill-shaped group with one focus ring round all of it."""
+    filters = [(path, attrs) for path, attrs in tags("form") if re.search(r"\bfilters\b", attrs)]
+    assert len(filters) >= 3
+    grouped = [str(path) for path, attrs in filters if 'role="search"' in attrs]
+    assert not grouped, f"filter forms with role=search: {grouped}"
