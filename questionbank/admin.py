@@ -11,10 +11,13 @@ from .similarity import similar_questions
 
 
 class QuestionAdminForm(forms.ModelForm):
+    # Hidden (its row too: the admin hides a line with no visible field) until clean() finds
+    # likely duplicates to list: "Save anyway" means nothing without them.
     confirm_not_duplicate = forms.BooleanField(
         required=False,
         label="Save anyway",
         help_text="Tick after checking the likely duplicates listed above.",
+        widget=forms.HiddenInput,
     )
 
     class Meta:
@@ -54,6 +57,8 @@ class QuestionAdminForm(forms.ModelForm):
         text_changed = "text" in self.changed_data or self.instance.pk is None
         if text and text_changed:
             self.likely_duplicates = similar_questions(text, exclude_pk=self.instance.pk)
+            if self.likely_duplicates:
+                self.fields["confirm_not_duplicate"].widget = forms.CheckboxInput()
             if self.likely_duplicates and not cleaned.get("confirm_not_duplicate"):
                 items = format_html_join(
                     "",
@@ -69,6 +74,16 @@ class QuestionAdminForm(forms.ModelForm):
                     code="likely_duplicate",
                 )
         return cleaned
+
+
+class QuestionListForm(forms.ModelForm):
+    """A row of the question list: its editable fields named after their question (a table
+    cell gives them no label of their own)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label} of “{self.instance}”"
 
 
 class QuestionActionForm(ActionForm):
@@ -137,6 +152,9 @@ class QuestionAdmin(ImportExportModelAdmin):
         ),
         ("Provenance", {"fields": ("source", "source_line", "created_at", "updated_at")}),
     )
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=QuestionListForm, **kwargs)
 
     def get_queryset(self, request):
         return (
