@@ -92,5 +92,5 @@ def test_filter_fields_show_whole_names_and_focus_one_field(open_page, make_user
     page.goto("/bank/")
     assert_filters_fit_and_focus_alone(page, "form.filters")
     interview = make_interview(user, start=False)
-    page.goto(f"/interviews/{interview.pk}/compose/?level=engineer")
+    page.goto(f"/interviews/{interview.pk}/compose/")
     assert_filters_fit_and_focus_alone(page, "form.bank-filters")
