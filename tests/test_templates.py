@@ -29,3 +29,15 @@ def test_filter_forms_are_not_pico_search_groups():
     assert len(filters) >= 3
     grouped = [str(path) for path, attrs in filters if 'role="search"' in attrs]
     assert not grouped, f"filter forms with role=search: {grouped}"
+
+
+def test_time_elements_take_their_datetime_from_html_datetime():
+    """Django's date:'c' writes microseconds (six fractional digits; HTML allows three):
+    machine-readable times go through the html_datetime filter (or are durations)."""
+    wrong = [
+        f"{path}: {attrs.strip()}"
+        for path, attrs in tags("time")
+        if "{{" in attrs
+        and not re.search(r'datetime="(\{\{[^}]*\|html_datetime \}\}|PT\{\{[^}]*\}\}S)"', attrs)
+    ]
+    assert not wrong, "\n".join(wrong)
