@@ -41,3 +41,14 @@ def test_time_elements_take_their_datetime_from_html_datetime():
         and not re.search(r'datetime="(\{\{[^}]*\|html_datetime \}\}|PT\{\{[^}]*\}\}S)"', attrs)
     ]
     assert not wrong, "\n".join(wrong)
+
+
+def test_links_are_never_announced_as_buttons():
+    """A link with role="button" is announced as a button that Space does not press: links
+    that navigate stay links (drawn as buttons with class="button")."""
+    wrong = [f"{path}: <a{attrs}>" for path, attrs in tags("a") if re.search(r"\brole=", attrs)]
+    assert not wrong, "\n".join(wrong)
+    scripts = sorted((Path(settings.BASE_DIR) / "static" / "js").glob("*.js"))
+    assert scripts
+    for script in scripts:  # nor do the scripts give the role
+        assert not re.search(r"""role\W{1,4}button""", script.read_text(encoding="utf-8")), script
