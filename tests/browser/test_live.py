@@ -230,3 +230,30 @@ def test_notes_on_the_second_question_read_saved(open_page, make_user, real_bank
     expect_question(page, items, 3)
     page.locator(f"#notes-{items[2].pk}").fill("Third.")
     expect(page.locator("#save-status")).to_have_text("Saved")
+
+
+def test_a_key_pressed_as_a_question_arrives_moves_on_in_place(open_page, make_user, real_bank):
+    """n pressed in the moment between htmx swapping question 2 in and wiring it up (the swap
+    settles ~20 ms later) clicked a link htmx did not handle yet: the whole page reloaded, and
+    keys pressed while it loaded were lost (the keyboard journey's old flake). It now waits for
+    the settle and moves on in place."""
+    user = make_user("ines", "Interviewers")
+    interview = make_interview(user, count=4)
+    items = list(interview.items.order_by("position"))
+    page = open_page(user)
+    page.goto(live_url(interview))
+    expect_question(page, items, 1)
+    page.evaluate("document.activeElement.blur()")
+    page.evaluate(
+        """() => {
+            window.__samePage = true;
+            document.addEventListener('htmx:afterSwap', () => {
+                const key = new KeyboardEvent('keydown', {key: 'n', bubbles: true});
+                document.body.dispatchEvent(key);  // the second n, as fast as can be
+            }, {once: true});
+        }"""
+    )
+    page.keyboard.press("n")
+    expect_question(page, items, 3)
+    expect(page).to_have_url(re.compile(r"\?q=3$"))
+    assert page.evaluate("window.__samePage") is True, "the page reloaded"
