@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db.models import Count
+from django.template.defaultfilters import pluralize
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 
@@ -192,12 +193,14 @@ class QuestionAdmin(ImportExportModelAdmin):
     @admin.action(description="Retire selected questions", permissions=["change"])
     def retire(self, request, queryset):
         count = queryset.update(status=Status.RETIRED)
-        self.message_user(request, f"Retired {count} question(s).", messages.SUCCESS)
+        self.message_user(request, f"Retired {count} question{pluralize(count)}.", messages.SUCCESS)
 
     @admin.action(description="Reactivate selected questions", permissions=["change"])
     def reactivate(self, request, queryset):
         count = queryset.update(status=Status.ACTIVE)
-        self.message_user(request, f"Reactivated {count} question(s).", messages.SUCCESS)
+        self.message_user(
+            request, f"Reactivated {count} question{pluralize(count)}.", messages.SUCCESS
+        )
 
     @admin.action(
         description="Set difficulty (choose it beside the action)", permissions=["change"]
@@ -211,7 +214,9 @@ class QuestionAdmin(ImportExportModelAdmin):
             return
         count = queryset.update(difficulty=difficulty)
         self.message_user(
-            request, f"Set difficulty {difficulty} on {count} question(s).", messages.SUCCESS
+            request,
+            f"Set difficulty {difficulty} on {count} question{pluralize(count)}.",
+            messages.SUCCESS,
         )
 
     @admin.action(description="Add a topic (choose it beside the action)", permissions=["change"])
@@ -236,7 +241,9 @@ class QuestionAdmin(ImportExportModelAdmin):
         new = [pk for pk in queryset.values_list("pk", flat=True) if pk not in have]
         through.objects.bulk_create(through(question_id=pk, **{f"{name}_id": tag.pk}) for pk in new)
         self.message_user(
-            request, f"Added {name} “{tag}” to {len(new)} question(s).", messages.SUCCESS
+            request,
+            f"Added {name} “{tag}” to {len(new)} question{pluralize(len(new))}.",
+            messages.SUCCESS,
         )
 
 

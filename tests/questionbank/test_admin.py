@@ -107,9 +107,11 @@ def _action(client, action, ids, **extra):
 def test_bulk_actions(as_curator, tags):
     level, topic = tags
     q1, q2 = (QuestionFactory(levels=[level], topics=[topic]) for _ in range(2))
-    _action(as_curator, "retire", [q1.pk, q2.pk])
+    response = _action(as_curator, "retire", [q1.pk, q2.pk])
     assert set(Question.objects.values_list("status", flat=True)) == {Status.RETIRED}
-    _action(as_curator, "reactivate", [q1.pk])
+    assert "Retired 2 questions." in response.content.decode()
+    response = _action(as_curator, "reactivate", [q1.pk])
+    assert "Reactivated 1 question." in response.content.decode()
     q1.refresh_from_db()
     assert q1.status == Status.ACTIVE
     _action(as_curator, "set_difficulty", [q1.pk, q2.pk], difficulty="5")
