@@ -9,11 +9,15 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+# Run from `make test`, a child make would inherit the parent's flags and variables.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+
 
 def make_dry_run(*args: str) -> str:
     result = subprocess.run(
         ["make", "-n", *args],
         cwd=settings.BASE_DIR,
+        env=CLEAN_ENV,
         capture_output=True,
         text=True,
         check=True,
@@ -65,7 +69,11 @@ def test_make_test_installs_nothing_again_when_nothing_changed(tmp_path):
     (tmp_path / "node_modules").mkdir()
     (tmp_path / "node_modules" / ".installed").touch()
     result = subprocess.run(
-        ["make", "-n", "node_modules/.installed"], cwd=tmp_path, capture_output=True, text=True
+        ["make", "-n", "node_modules/.installed"],
+        cwd=tmp_path,
+        env=CLEAN_ENV,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert "npm ci" not in result.stdout
