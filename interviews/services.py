@@ -10,6 +10,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from questionbank.models import Level, Question, rubrics_by_kind
@@ -417,9 +418,11 @@ def interview_submit(
         errors["summary"] = "Write a summary of the interview."
     open_count = interview.items.filter(score__isnull=True, skipped=False).count()
     if open_count and not allow_unscored:
+        n = open_count
         errors["allow_unscored"] = (
-            f"{open_count} question(s) have no score and were not skipped. Score or skip them, "
-            "or confirm that you leave them unscored."
+            f"{n} question{pluralize(n)} {pluralize(n, 'has,have')} no score and "
+            f"{pluralize(n, 'was,were')} not skipped. Score or skip {pluralize(n, 'it,them')}, "
+            f"or confirm that you leave {pluralize(n, 'it,them')} unscored."
         )
     if errors:
         raise ValidationError(errors)

@@ -5,6 +5,7 @@ what a submission needs) live in ``interviews.services`` and their messages are 
 """
 
 from django import forms
+from django.template.defaultfilters import pluralize
 
 from interviews.models import Recommendation
 
@@ -98,7 +99,8 @@ class SubmitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.open_count = open_count
         if open_count:
-            noun = "question" if open_count == 1 else "questions"
-            self.fields["allow_unscored"].label = f"Leave {open_count} unscored {noun} unscored"
+            self.fields[
+                "allow_unscored"
+            ].label = f"Leave {open_count} question{pluralize(open_count)} unscored"
         else:
             del self.fields["allow_unscored"]

@@ -349,10 +349,12 @@ def compose(request, pk: int):
     fragment = None
     if request.htmx and not request.htmx.history_restore_request:
         fragment = "interview" if request.htmx.target == "interview" else "bank"
-    if fragment is None and not any(name in request.GET for name in BANK_FILTERS):
+    if not any(name in request.GET for name in BANK_FILTERS):
+        # No filter chosen yet: the bank starts at the interview's level, at the URL the links
+        # use (a redirect to add ?level= cost every visit a round trip).
         query = request.GET.copy()
         query["level"] = interview.level.slug
-        return redirect(f"{request.path}?{query.urlencode()}")
+        request = _with_get(request, query)
     asked = services.asked_question_ids(interview.candidate, exclude=interview)
     if fragment == "interview":
         context = {**_interview_context(interview, asked), "next_url": _next_from_get(request)}

@@ -87,16 +87,19 @@ def _not_live_redirect(request, interview: Interview):
 def pace_of(interview: Interview, items) -> dict:
     """Time used against work done; 'behind' when time runs ahead by more than the tolerance.
 
-    live.js computes the same every second from the data attributes rendered here.
+    Answered means scored; a skipped question is counted apart, but it is work done (it is not
+    left). live.js computes the same every second from the data attributes rendered here.
     """
     total = len(items)
-    answered = sum(1 for item in items if item.state != "open")
+    answered = sum(1 for item in items if item.state == "scored")
+    skipped = sum(1 for item in items if item.state == "skipped")
+    done = answered + skipped
     elapsed = interview.elapsed_seconds()
     planned_seconds = interview.planned_minutes * 60
-    questions_left = total - answered
+    questions_left = total - done
     minutes_left = max(0, (planned_seconds - elapsed) // 60)
     behind = bool(
-        total and questions_left and elapsed / planned_seconds - answered / total > PACE_TOLERANCE
+        total and questions_left and elapsed / planned_seconds - done / total > PACE_TOLERANCE
     )
     hint = ""
     if behind:
@@ -107,6 +110,8 @@ def pace_of(interview: Interview, items) -> dict:
     return {
         "total": total,
         "answered": answered,
+        "skipped": skipped,
+        "done": done,
         "elapsed": elapsed,
         "elapsed_display": f"{elapsed // 60:02d}:{elapsed % 60:02d}",
         "planned_minutes": interview.planned_minutes,
@@ -114,7 +119,7 @@ def pace_of(interview: Interview, items) -> dict:
         "minutes_left": minutes_left,
         "behind": behind,
         "hint": hint,
-        "percent": round(100 * answered / total) if total else 0,
+        "percent": round(100 * done / total) if total else 0,
     }
 
 

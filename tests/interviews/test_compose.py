@@ -13,7 +13,7 @@ from interviews import services
 from interviews.models import Interview, InterviewQuestion, Kit, Status
 from questionbank.models import Level
 from questionbank.models import Status as QuestionStatus
-from tests.factories import QuestionFactory, TopicFactory
+from tests.factories import LevelFactory, QuestionFactory, TopicFactory
 from tests.interviews.conftest import make_status
 
 HX = {"HX-Request": "true"}
@@ -78,12 +78,29 @@ def second_draft(submitted, interviewer, candidate, level):
 # The page and its fragments ------------------------------------------------------------------
 
 
-def test_the_composer_without_filters_redirects_to_its_level_in_the_url(as_interviewer, draft):
-    response = as_interviewer.get(url("compose", draft))
-    assert response.status_code == 302
-    assert response["Location"] == url("compose", draft) + "?level=engineer"
-    response = as_interviewer.get(url("compose", draft) + "?show_asked=1")
-    assert response["Location"] == url("compose", draft) + "?show_asked=1&level=engineer"
+def test_the_composer_answers_at_its_own_url_with_the_bank_at_the_interview_level(
+    as_interviewer, draft, bank, topics
+):
+    """No redirect to add ?level= (a round trip on every visit): without a filter in the URL
+    the bank starts at the interview's level; ?level= (any level) stays a choice."""
+    intern = QuestionFactory(
+        text="An intern question?", levels=[LevelFactory(slug="intern")], topics=[topics[0]]
+    )
+    engineer = sorted(q.pk for q in bank)
+    for query in ("", "?show_asked=1"):
+        response = as_interviewer.get(url("compose", draft) + query)
+        assert response.status_code == 200, query
+        assert sorted(bank_ids(response)) == engineer
+        assert '<option value="engineer" selected>Engineer</option>' in text(response)
+        # The bank's own refresh asks for what it shows.
+        assert f'hx-get="{url("compose", draft)}?' in text(response)
+        assert re.search(
+            r'id="bank" class="bank-results" hx-get="[^"]*level=engineer', text(response)
+        )
+    response = as_interviewer.get(url("compose", draft), headers=bank_hx())
+    assert response.status_code == 200 and sorted(bank_ids(response)) == engineer
+    response = as_interviewer.get(url("compose", draft) + "?level=")
+    assert intern.pk in bank_ids(response)
 
 
 def test_the_composer_page_shows_the_bank_and_the_interview(as_interviewer, draft, bank):
@@ -937,3 +954,20 @@ def test_the_horizontal_bars_geometry():
     assert [b.y for b in chart.bars] == [14, 44, 74] and chart.bars[0].label_y == 11
     assert chart.height == 84
     assert horizontal_bars([]).bars == [] and horizontal_bars([]).height == 0
+
+
+def test_links_to_a_draft_go_straight_to_the_composer(as_interviewer, draft, candidate):
+    """The dashboard and the candidate page link to the composer's final URL: it answers 200,
+    never a redirect."""
+    compose = url("compose", draft)
+    pages = (reverse("interviews:dashboard"), reverse("interviews:candidate", args=[candidate.pk]))
+    links = set()
+    for page in pages:
+        html = text(as_interviewer.get(page))
+        found = set(re.findall(rf'href="({re.escape(compose)}[^"]*)"', html))
+        assert found, f"no link to the composer on {page}"
+        links |= found
+    assert draft.get_absolute_url() in links
+    for link in links:
+        response = as_interviewer.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200, link

@@ -212,6 +212,30 @@ def test_pace_is_on_plan_when_work_keeps_up_with_time(as_interviewer, live_inter
     assert "Running behind plan" not in response.content.decode()
 
 
+def test_progress_counts_answered_as_scored_and_skipped_apart(as_interviewer, live_interview):
+    """A skipped question is not answered: "Answered 1 of 3 · 1 skipped". It is no longer
+    left, though: the pace counts it as done (data-done, which live.js reads)."""
+    first, second, _third = live_interview.items.all()
+    services.item_score(item=first, score=2)
+    services.item_score(item=second, skipped=True)
+    Interview.objects.filter(pk=live_interview.pk).update(
+        started_at=timezone.now() - timedelta(minutes=30)
+    )
+    response = as_interviewer.get(url("live", live_interview))
+    pace = response.context["pace"]
+    assert (pace["answered"], pace["skipped"], pace["done"], pace["total"]) == (1, 1, 2, 3)
+    html = response.content.decode()
+    assert 'data-answered="1" data-skipped="1" data-done="2" data-total="3"' in html
+    assert "<p>Answered <strong>1</strong> of 3 · 1 skipped</p>" in html
+    assert not pace["behind"]  # 2/3 done at 2/3 of the time
+    # The progress fragment sent with a score says the same.
+    response = as_interviewer.post(
+        item_url("score", live_interview, second), {"score": "4"}, headers=HX
+    )
+    html = response.content.decode()
+    assert "<p>Answered <strong>2</strong> of 3</p>" in html and "skipped</p>" not in html
+
+
 def test_live_page_query_count_does_not_grow_with_the_interview_or_the_bank(
     as_interviewer, big_interview, live_interview, django_assert_num_queries
 ):
