@@ -7,6 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from config.csv_safety import restore
 from interviews import reports, services
 from interviews.models import Interview, Status
 
@@ -50,7 +51,10 @@ def test_csv_reads_back_equal(client, interviewer, scored):
     assert f'filename="scorecard-cam-candidate-{scored.submitted_at.date()}-{scored.pk}.csv"' in (
         disposition
     )
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"), newline="")))
+    raw = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"), newline="")))
+    # A spreadsheet shows the formula-like note as text; the reader strips the guard again.
+    assert raw[2]["notes"] == "'" + '=SUM(A1:A2), "x"'
+    rows = [{k: restore(v) for k, v in row.items()} for row in raw]
     assert list(rows[0]) == reports.CSV_COLUMNS
     items = list(scored.items.order_by("position"))
     assert len(rows) == len(items) == 3
