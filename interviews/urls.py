@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home.dashboard, name="dashboard"),
     path("candidates/", home.candidate_list, name="candidate_list"),
     path("candidates/<int:pk>/", scorecard.candidate, name="candidate"),
+    path("candidates/<int:pk>/erase/", scorecard.candidate_erase, name="candidate_erase"),
     # composing a draft, kits
     path("interviews/new/", compose.interview_new, name="interview_new"),
     path("interviews/<int:pk>/compose/", compose.compose, name="compose"),

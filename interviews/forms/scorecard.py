@@ -80,3 +80,10 @@ class AmendForm(forms.Form):
         if notes:
             kwargs["notes"] = notes
         return kwargs
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Yes, erase this candidate and everything about them",
+        error_messages={"required": "Tick the box to confirm: erasing cannot be undone."},
+    )
