@@ -74,6 +74,16 @@ def _as_id(value) -> int | None:
         return None
 
 
+def _remember(instance, name: str, objects: list) -> None:
+    """Store what was just written as the instance's prefetched `name`, as prefetch_related
+    does: the import's row summary then reads it without a query."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    instance._prefetched_objects_cache = getattr(instance, "_prefetched_objects_cache", {})
+    instance._prefetched_objects_cache[name] = queryset
+
+
 class QuestionResource(resources.ModelResource):
     levels = fields.Field(
         attribute="levels", column_name="levels", widget=SlugListWidget(Level, field="slug")
@@ -107,6 +117,10 @@ class QuestionResource(resources.ModelResource):
         # The checks full_clean() makes one query each are made here in bulk (check_row).
         clean_model_instances = False
         use_transactions = True
+        # No savepoint per row (two statements a row): rows are checked before any write, and
+        # the import is one transaction that any failure rolls back whole. Rows are still
+        # written one by one (save_instance below), so the admin's log names each question.
+        use_bulk = True
 
     def __init__(self, *, row_limit: int | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -224,7 +238,7 @@ class QuestionResource(resources.ModelResource):
     def save_instance(self, instance, is_create, row, **kwargs):
         if self._is_dry_run(kwargs):
             return  # the preview writes nothing: the rows were checked above
-        super().save_instance(instance, is_create, row, **kwargs)
+        self.do_instance_save(instance, is_create)
 
     def save_m2m(self, instance, row, **kwargs):
         """Levels and topics in one statement each (two more to remove any a file drops)."""
@@ -233,7 +247,8 @@ class QuestionResource(resources.ModelResource):
         for name in ("levels", "topics"):
             if self.fields[name].column_name not in row:
                 continue
-            wanted = {obj.pk for obj in self.fields[name].clean(row)}
+            chosen = self.fields[name].clean(row)
+            wanted = {obj.pk for obj in chosen}
             manager = getattr(instance, name)
             have = set() if instance.pk not in self.existing else {o.pk for o in manager.all()}
             through = manager.through
@@ -245,6 +260,7 @@ class QuestionResource(resources.ModelResource):
             through.objects.bulk_create(
                 through(question_id=instance.pk, **{column: pk}) for pk in wanted - have
             )
+            _remember(instance, name, chosen)
 
     def get_export_queryset(self, request):
         return super().get_export_queryset(request).prefetch_related("levels", "topics")
