@@ -42,6 +42,10 @@ class CandidateAdmin(admin.ModelAdmin):
         for candidate in queryset:
             services.candidate_erase(candidate=candidate, by=request.user)
 
+    def response_delete(self, request, obj_display, obj_id):
+        # The confirmation message must not carry the erased name either.
+        return super().response_delete(request, services.ERASED, obj_id)
+
 
 @admin.register(ErasureRecord)
 class ErasureRecordAdmin(admin.ModelAdmin):

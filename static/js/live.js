@@ -414,6 +414,9 @@
     }
     if (!control || event.repeat) return;
     event.preventDefault();
+    // A question swapped in a moment ago is processed by htmx only once it settles: process its
+    // link or form now, or a quick key would follow it as a plain link (a full page load).
+    if (window.htmx) window.htmx.process(control.form || control);
     control.click();
   });
 
