@@ -322,10 +322,11 @@ PRODUCTION = {
 
 
 def _run(args, env, **kwargs):
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # browser
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE,
-        env={**os.environ, **env},
+        env={**base, **env},
         capture_output=True,
         text=True,
         timeout=300,

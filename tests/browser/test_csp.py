@@ -32,7 +32,8 @@ def test_the_watcher_fails_a_page_that_breaks_the_policy(open_page, live_server,
     html = (
         "<!doctype html><html lang='en'><head><title>probe</title>"
         "<style>p { color: red; }</style></head>"
-        "<body><p style='color: blue'>probe</p><script>document.title = 'ran';</script></body></html>"
+        "<body><p style='color: blue'>probe</p>"
+        "<script>document.title = 'ran';</script></body></html>"
     )
     page.route(
         "**/csp-probe/",
@@ -92,10 +93,11 @@ def test_the_admin_works_under_the_policy(open_page, make_user, real_bank, tmp_p
     # The export page: "Select all" (its handler is no longer inline), then a CSV download.
     page.goto("/admin/questionbank/question/export/")
     toggle = page.locator("#select-all-toggle")
+    first_field = page.locator(".selectable-field-export-row input[type=checkbox]").first
     toggle.uncheck()
-    expect(page.locator(".selectable-field-export-row input[type=checkbox]").first).not_to_be_checked()
+    expect(first_field).not_to_be_checked()
     toggle.check()
-    expect(page.locator(".selectable-field-export-row input[type=checkbox]").first).to_be_checked()
+    expect(first_field).to_be_checked()
     page.get_by_label("Format").select_option(label="csv")
     with page.expect_download() as download:
         page.get_by_role("button", name="Submit").click()
