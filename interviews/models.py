@@ -2,14 +2,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from config import limits
+from config.limits import bounded_text, length_constraint
 from questionbank.models import Kind, Level, Question, Score
 
 VIEW_ALL_PERMISSION = "interviews.view_all_interviews"
+ERASE_PERMISSION = "interviews.erase_candidate"
 
 
 def can_view_all(user) -> bool:
@@ -20,6 +23,15 @@ def can_view_all(user) -> bool:
 def can_manage_candidate(user, candidate) -> bool:
     """Archive, unarchive or merge a candidate: whoever added them, and hiring managers."""
     return user.is_authenticated and (candidate.created_by_id == user.pk or can_view_all(user))
+
+
+def can_erase(user) -> bool:
+    """Hiring managers (the group holds the permission), superusers, and staff admins who may
+    delete candidates in the admin, erase a candidate and everything about them."""
+    return user.is_authenticated and (
+        user.has_perm(ERASE_PERMISSION)
+        or (user.is_staff and user.has_perm("interviews.delete_candidate"))
+    )
 
 
 class CandidateQuerySet(models.QuerySet):
@@ -37,6 +49,25 @@ class CandidateQuerySet(models.QuerySet):
             return self.none()
         return self.annotate(email_lower=Lower("email")).filter(email_lower=email.lower())
 
+    def past_retention(self, *, days: int | None = None, now=None):
+        """Candidates to erase under the retention rule: nothing of theirs is still in progress
+        (no draft or live interview), and their last activity (the latest interview's
+        submission, else its creation; the candidate's own creation when they have none) is
+        older than `days` (settings.RETENTION_DAYS). When hiring loops exist this becomes
+        "the loop closed more than `days` ago"."""
+        days = settings.RETENTION_DAYS if days is None else days
+        cutoff = (now or timezone.now()) - timedelta(days=days)
+        return (
+            self.exclude(interviews__status__in=[Status.DRAFT, Status.LIVE])
+            .annotate(
+                last_activity=Coalesce(
+                    Max(Coalesce("interviews__submitted_at", "interviews__created_at")),
+                    "created_at",
+                )
+            )
+            .filter(last_activity__lt=cutoff)
+        )
+
     def for_dashboard(self):
         return self.select_related("level").order_by("-created_at")
 
@@ -45,12 +76,12 @@ class CandidateQuerySet(models.QuerySet):
 
 
 class Candidate(models.Model):
-    name = models.CharField(max_length=200)
-    email = models.EmailField(blank=True)
+    name = models.CharField(max_length=limits.NAME)
+    email = models.EmailField(max_length=limits.EMAIL, blank=True)
     level = models.ForeignKey(
         Level, on_delete=models.PROTECT, related_name="candidates", verbose_name="target level"
     )
-    notes = models.TextField(blank=True)
+    notes = bounded_text(limits.CANDIDATE_NOTES, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -65,8 +96,10 @@ class Candidate(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        permissions = [("erase_candidate", "Can erase a candidate and everything about them")]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="candidate_name_not_empty"),
+            length_constraint("notes", limits.CANDIDATE_NOTES, model="candidate"),
         ]
         indexes = [models.Index(Lower("email"), name="candidate_email_lower")]
 
@@ -107,8 +140,8 @@ class KitQuerySet(models.QuerySet):
 class Kit(models.Model):
     """A named, reusable, ordered set of questions for a level: an interview template."""
 
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=limits.NAME)
+    description = bounded_text(limits.KIT_DESCRIPTION, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kits"
     )
@@ -124,6 +157,7 @@ class Kit(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="kit_name_not_empty"),
             models.UniqueConstraint(fields=["owner", "name"], name="kit_unique_name_per_owner"),
+            length_constraint("description", limits.KIT_DESCRIPTION, model="kit"),
         ]
 
     def __str__(self):
@@ -242,7 +276,7 @@ class Interview(models.Model):
     kit = models.ForeignKey(
         Kit, on_delete=models.SET_NULL, null=True, blank=True, related_name="interviews"
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=limits.NAME)
     planned_minutes = models.PositiveSmallIntegerField(default=45)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -250,7 +284,7 @@ class Interview(models.Model):
     recommendation = models.CharField(
         max_length=20, choices=Recommendation.choices, blank=True, default=""
     )
-    summary = models.TextField(blank=True)
+    summary = bounded_text(limits.SUMMARY, blank=True)
     scheduled_at = models.DateTimeField(
         "date and time", null=True, blank=True, help_text="When the interview takes place"
     )
@@ -290,6 +324,7 @@ class Interview(models.Model):
                 condition=Q(status=Status.DRAFT) | Q(started_at__isnull=False),
                 name="interview_started_has_start_time",
             ),
+            length_constraint("summary", limits.SUMMARY, model="interview"),
             models.CheckConstraint(
                 condition=Q(duration_minutes__isnull=True)
                 | (Q(duration_minutes__gte=5) & Q(duration_minutes__lte=480)),
@@ -357,25 +392,27 @@ class InterviewQuestion(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="interview_items")
     position = models.PositiveIntegerField()
     # Snapshot, taken when added: later edits to the bank never change a past interview.
-    text = models.TextField()
+    text = bounded_text(limits.QUESTION_TEXT)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     difficulty = models.PositiveSmallIntegerField()
     anchors = models.JSONField(default=dict, help_text='{"1": "Poor ...", ..., "4": "..."}')
-    guidance = models.TextField(blank=True)
-    follow_ups = models.TextField(blank=True)
-    red_flags = models.TextField(blank=True)
+    guidance = bounded_text(limits.GUIDANCE, blank=True)
+    follow_ups = bounded_text(limits.GUIDANCE, blank=True)
+    red_flags = bounded_text(limits.GUIDANCE, blank=True)
     topics = models.JSONField(default=list, help_text="[[slug, name], ...] at the time of adding")
     estimated_minutes = models.PositiveSmallIntegerField(default=5)
     # Scoring.
     score = models.PositiveSmallIntegerField(choices=Score.choices, null=True, blank=True)
     skipped = models.BooleanField(default=False)
-    notes = models.TextField(blank=True)
+    notes = bounded_text(limits.NOTES, blank=True)
     notes_version = models.PositiveIntegerField(
         default=0, help_text="Raised on every notes save; a save based on an older one is refused"
     )
     seconds_spent = models.PositiveIntegerField(default=0)
     planned = models.BooleanField(default=True, help_text="False when added during the interview")
-    reason = models.CharField(max_length=300, blank=True, help_text="Why auto-compose chose it")
+    reason = models.CharField(
+        max_length=limits.REASON, blank=True, help_text="Why auto-compose chose it"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -399,6 +436,7 @@ class InterviewQuestion(models.Model):
                 condition=Q(difficulty__gte=1) & Q(difficulty__lte=5),
                 name="interviewquestion_difficulty_1_to_5",
             ),
+            length_constraint("notes", limits.NOTES, model="interviewquestion"),
         ]
 
     def __str__(self):
@@ -444,7 +482,7 @@ class Amendment(models.Model):
     interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="amendments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField()
+    reason = bounded_text(limits.AMEND_REASON)
     changes = models.JSONField(
         default=list, help_text='[{"field": ..., "question": ..., "old": ..., "new": ...}]'
     )
@@ -453,7 +491,43 @@ class Amendment(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="amendment_reason_not_empty"),
+            length_constraint("reason", limits.AMEND_REASON, model="amendment"),
         ]
 
     def __str__(self):
         return f"Amendment of {self.interview} by {self.user} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ErasureReason(models.TextChoices):
+    REQUEST = "request", "Erased on request"
+    RETENTION = "retention", "Retention period over"
+
+
+class ErasureRecord(models.Model):
+    """What is left of an erased candidate: anonymous counts, never a name or a text."""
+
+    erased_at = models.DateTimeField(default=timezone.now)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for the retention command",
+    )
+    reason = models.CharField(max_length=10, choices=ErasureReason.choices)
+    interviews = models.PositiveIntegerField(default=0)
+    submitted_interviews = models.PositiveIntegerField(default=0)
+    questions = models.PositiveIntegerField(default=0)
+    amendments = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-erased_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=ErasureReason.values), name="erasurerecord_reason_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Erasure of {self.erased_at:%Y-%m-%d %H:%M} ({self.get_reason_display()})"

@@ -7,17 +7,22 @@ Every function checks that the interview is in a state that allows the change an
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
+from config import limits
 from questionbank.models import Level, Question, rubrics_by_kind
 
 from .models import (
     Amendment,
     Candidate,
+    ErasureReason,
+    ErasureRecord,
     Interview,
     InterviewQuestion,
     Kit,
@@ -51,6 +56,14 @@ def _require_status(interview: Interview, *allowed: str, action: str) -> None:
         raise ValidationError(
             f"Cannot {action}: this interview is {interview.get_status_display().lower()}.",
             code="status",
+        )
+
+
+def _check_length(field: str, text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise ValidationError(
+            {field: f"This text has {len(text):,} characters; at most {limit:,} are kept."},
+            code="max_length",
         )
 
 
@@ -450,6 +463,11 @@ def interview_amend(
     _require_status(interview, Status.SUBMITTED, action="amend")
     if not reason.strip():
         raise ValidationError({"reason": "Say why you amend the scorecard."})
+    _check_length("reason", reason, limits.AMEND_REASON)
+    if summary is not None:
+        _check_length("summary", summary, limits.SUMMARY)
+    for text in (notes or {}).values():
+        _check_length("notes", text, limits.NOTES)
     changes = []
     if recommendation is not None and recommendation != interview.recommendation:
         if recommendation not in Recommendation.values:
@@ -536,3 +554,54 @@ def kit_set_questions(*, kit: Kit, question_ids: Iterable[int]) -> Kit:
         KitQuestion(kit=kit, question_id=pk, position=i) for i, pk in enumerate(ids, 1)
     )
     return kit
+
+
+ERASED = "(erased)"
+
+
+@transaction.atomic
+def candidate_erase(
+    *, candidate: Candidate, by=None, reason: str = ErasureReason.REQUEST
+) -> ErasureRecord:
+    """Erase a candidate and everything about them: their interviews with the question
+    snapshots, scores and notes, the amendments, and the text the admin's log keeps about any
+    of these (the log rows stay, reading "(erased)"). Only anonymous counts are kept, in an
+    ErasureRecord. `by` is the person who erased (None for the retention command)."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    interviews = list(candidate.interviews.values_list("pk", "status"))
+    interview_ids = [pk for pk, _ in interviews]
+    item_ids = list(
+        InterviewQuestion.objects.filter(interview__in=interview_ids).values_list("pk", flat=True)
+    )
+    amendment_ids = list(
+        Amendment.objects.filter(interview__in=interview_ids).values_list("pk", flat=True)
+    )
+    record = ErasureRecord.objects.create(
+        erased_by=by,
+        reason=reason,
+        interviews=len(interviews),
+        submitted_interviews=sum(1 for _, status in interviews if status == Status.SUBMITTED),
+        questions=len(item_ids),
+        amendments=len(amendment_ids),
+    )
+    _scrub_admin_log(
+        {
+            Candidate: [candidate.pk],
+            Interview: interview_ids,
+            InterviewQuestion: item_ids,
+            Amendment: amendment_ids,
+        }
+    )
+    candidate.delete()  # cascades to interviews, their questions and amendments
+    return record
+
+
+def _scrub_admin_log(objects: dict) -> None:
+    """Blank what the admin's log says about these objects; the rows (who, when) remain."""
+    for model, ids in objects.items():
+        if not ids:
+            continue
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(pk) for pk in ids],
+        ).update(object_repr=ERASED, change_message="")

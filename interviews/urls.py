@@ -15,6 +15,7 @@ urlpatterns = [
     path("interviews/<int:pk>/edit/", find.edit_details, name="interview_edit"),
     path("interviews/<int:pk>/discard/", find.discard, name="interview_discard"),
     path("interviews/<int:pk>/calendar.ics", find.calendar_file, name="interview_ics"),
+    path("candidates/<int:pk>/erase/", scorecard.candidate_erase, name="candidate_erase"),
     # composing a draft, kits
     path("interviews/new/", compose.interview_new, name="interview_new"),
     path("interviews/<int:pk>/compose/", compose.compose, name="compose"),

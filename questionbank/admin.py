@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db.models import Count
@@ -7,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 
 from .models import KindRubric, Level, Question, Status, Topic
-from .resources import QuestionResource
+from .resources import FORMATS, QuestionResource
 from .similarity import similar_questions
 
 
@@ -109,6 +110,7 @@ def action_param(request, name: str):
 @admin.register(Question)
 class QuestionAdmin(ImportExportModelAdmin):
     resource_classes = [QuestionResource]
+    import_formats = export_formats = FORMATS
     form = QuestionAdminForm
     action_form = QuestionActionForm
     list_display = (
@@ -156,6 +158,16 @@ class QuestionAdmin(ImportExportModelAdmin):
 
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=QuestionListForm, **kwargs)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        """The web form imports at most QUESTION_IMPORT_WEB_ROWS rows (a request must finish
+        within the server's timeout); `manage.py import_questions` has no limit."""
+        kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        return kwargs | {"row_limit": settings.QUESTION_IMPORT_WEB_ROWS}
+
+    def get_import_data_kwargs(self, **kwargs):
+        # A row with an error rolls the whole import back, at the confirm step too.
+        return super().get_import_data_kwargs(**kwargs) | {"rollback_on_validation_errors": True}
 
     def get_queryset(self, request):
         return (

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from config import limits
 from interviews import services
 from interviews.forms.manage import ScheduleFields
 from interviews.models import Candidate, Interview, Kit
@@ -36,13 +37,16 @@ class InterviewNewForm(ScheduleFields):
         label="Candidate", choices=WHO_CHOICES, initial="new", widget=forms.RadioSelect
     )
     # A new candidate.
-    name = forms.CharField(label="Name", max_length=200, required=False)
-    email = forms.EmailField(label="Email (optional)", required=False)
+    name = forms.CharField(label="Name", max_length=limits.NAME, required=False)
+    email = forms.EmailField(label="Email (optional)", max_length=limits.EMAIL, required=False)
     target_level = forms.ModelChoiceField(
         Level.objects.all(), label="Target level", required=False, empty_label="Choose a level"
     )
     notes = forms.CharField(
-        label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Notes (optional)",
+        required=False,
+        max_length=limits.CANDIDATE_NOTES,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     allow_duplicate = forms.BooleanField(
         label="This is another person with the same e-mail: create a new candidate anyway",
@@ -65,7 +69,7 @@ class InterviewNewForm(ScheduleFields):
     )
     title = forms.CharField(
         label="Title (optional)",
-        max_length=200,
+        max_length=limits.NAME,
         required=False,
         help_text="Default: “<level> interview with <candidate>”.",
     )
@@ -294,9 +298,12 @@ def topics_for_autocompose():
 
 
 class SaveKitForm(forms.Form):
-    name = forms.CharField(label="Kit name", max_length=200)
+    name = forms.CharField(label="Kit name", max_length=limits.NAME)
     description = forms.CharField(
-        label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Description (optional)",
+        required=False,
+        max_length=limits.KIT_DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     shared = forms.BooleanField(
         label="Share with everyone",

@@ -5,6 +5,8 @@ Only the interviewer who owns an interview runs it: every view fetches through
 ``Interview.objects.owned_by``, so anyone else (hiring managers included) gets a 404.
 """
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -33,6 +35,7 @@ from interviews.forms.live import (
 from interviews.models import Interview, InterviewQuestion
 from questionbank.models import Question, split_lines
 
+logger = logging.getLogger(__name__)
 TEMPLATE = "interviews/live.html"
 PACE_TOLERANCE = 0.10  # behind plan when the time used runs ahead of the work done by this much
 SEARCH_LIMIT = 10
@@ -197,6 +200,20 @@ def _render_live(request, interview_pk: int, *, fragment: str = "", status: int 
     return render(request, template, _live_context(interview, **kw), status=status)
 
 
+def _expected_conflict(request, response, item):
+    """A 409 from autosave is the notes' concurrency check working (another tab saved first),
+    not a fault: log it at INFO here, so Django's request logger does not add a WARNING."""
+    logger.info(
+        "Notes conflict: %s on interview %s question %s (another tab or device saved first)",
+        request.path,
+        item.interview_id,
+        item.pk,
+        extra={"status_code": 409, "request": request},
+    )
+    response._has_been_logged = True  # read by django.utils.log.log_response
+    return response
+
+
 # Start and the live page --------------------------------------------------------------------
 
 
@@ -292,7 +309,7 @@ def notes(request, pk: int, item_pk: int):
     try:
         item = services.item_save_notes(item=item, notes=text, base_version=base_version)
     except services.StaleNotes as exc:
-        return _render_live(
+        response = _render_live(
             request,
             pk,
             item_pk=item.pk,
@@ -305,6 +322,7 @@ def notes(request, pk: int, item_pk: int):
             # below the box, so saving again is a deliberate merge.
             notes_version=base_version if request.htmx else exc.item.notes_version,
         )
+        return _expected_conflict(request, response, item)
     except ValidationError as exc:
         if not request.htmx:
             return _not_live_redirect(request, item.interview)

@@ -2,17 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from .. import reports, services
-from ..forms.scorecard import AmendForm
-from ..models import Candidate, Interview, Status, can_manage_candidate
+from ..forms.scorecard import AmendForm, EraseForm
+from ..models import Candidate, Interview, Status, can_erase, can_manage_candidate
 
 
 @require_GET
@@ -126,5 +128,35 @@ def candidate(request, pk: int):
         "debrief": debrief,
         "may_manage": can_manage_candidate(request.user, person),
         "nav": "candidates",
+        "may_erase": can_erase(request.user),
     }
     return render(request, "interviews/candidate.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def candidate_erase(request, pk: int):
+    """Erase a candidate and everything about them, after a confirmation (hiring managers,
+    superusers, staff who may delete candidates)."""
+    if not can_erase(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(Candidate, pk=pk)
+    if request.method == "POST":
+        form = EraseForm(request.POST)
+        if form.is_valid():
+            services.candidate_erase(candidate=person, by=request.user)
+            # No name in the message: it is kept in the session until shown.
+            messages.success(request, "The candidate and everything about them were erased.")
+            return _see_other(reverse("interviews:candidate_list"))
+        status = 422
+    else:
+        form, status = EraseForm(), 200
+    context = {
+        "candidate": person,
+        "form": form,
+        "nav": "candidates",
+        "counts": person.interviews.aggregate(
+            interviews=Count("id", distinct=True), amendments=Count("amendments", distinct=True)
+        ),
+    }
+    return render(request, "interviews/candidate_erase.html", context, status=status)

@@ -33,6 +33,7 @@
     try { return JSON.parse(window.localStorage.getItem(key)); } catch (e) { return null; }
   }
   function writeStore(key, value) {
+    if (window.interviewKitLoggingOut) return; // logout.js has just cleared the drafts
     try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* full or off */ }
   }
   function dropStore(key) {

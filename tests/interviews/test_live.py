@@ -1,6 +1,7 @@
 """The live interview: start, the live page, scoring, notes autosave, time, unplanned questions."""
 
 import json
+import logging
 import re
 from datetime import timedelta
 
@@ -587,6 +588,24 @@ def test_stale_notes_are_refused_with_409_and_nothing_is_overwritten(
     assert "notesSaved" not in response.headers.get("HX-Trigger", "")
     item.refresh_from_db()
     assert item.notes == "Newer notes from tab A" and item.notes_version == 1
+
+
+def test_a_notes_conflict_logs_at_info_not_warning(as_interviewer, live_interview, caplog):
+    """Autosave's 409 is expected (another tab saved first): no WARNING in the logs."""
+    item = first_item(live_interview)
+    services.item_save_notes(item=item, notes="Newer notes from tab A", base_version=0)
+    caplog.set_level(logging.DEBUG)
+    for headers in (HX, {}):
+        response = as_interviewer.post(
+            item_url("notes", live_interview, item),
+            {"notes": "Older text from tab B", "version": "0"},
+            headers=headers,
+        )
+        assert response.status_code == 409
+    conflicts = [r for r in caplog.records if "409" in r.getMessage() or "conflict" in r.msg]
+    assert len(conflicts) == 2
+    assert {r.levelno for r in conflicts} == {logging.INFO}
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 def test_stale_notes_without_javascript_keep_the_text_and_show_the_newer_notes(

@@ -8,7 +8,6 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from import_export.formats.base_formats import CSV, JSON
 
 from questionbank.admin import QuestionAdmin
 from questionbank.models import Kind, KindRubric, Level, Question, Status, Topic
@@ -253,8 +252,8 @@ def test_anchor_override_and_kind_defaults(tags):
 
 def _import(client, content: str, fmt: str, name: str):
     """Upload a file to the admin's import page (the preview step)."""
-    formats = [f.__name__ for f in QuestionAdmin(Question, admin.site).get_import_formats()]
-    index = formats.index({"csv": CSV, "json": JSON}[fmt].__name__)
+    formats = [f().get_title() for f in QuestionAdmin(Question, admin.site).get_import_formats()]
+    index = formats.index(fmt)
     upload = SimpleUploadedFile(name, content.encode(), content_type="text/plain")
     return client.post(IMPORT, {"resource": "0", "import_file": upload, "format": str(index)})
 
