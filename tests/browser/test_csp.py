@@ -74,7 +74,7 @@ def test_the_admin_works_under_the_policy(open_page, make_user, real_bank, tmp_p
     page.goto(f"/admin/questionbank/question/{question.pk}/change/")
     expect(page.get_by_label("Text:", exact=True)).to_have_value(question.text)
     page.get_by_text("Rubric anchors (empty: the kind's default anchors apply)").click()
-    expect(page.get_by_label("override: 1 Poor:")).to_be_visible()
+    expect(page.get_by_label("Anchor: 1 Poor:")).to_be_visible()
 
     # The import page: a preview, then the import.
     page.goto("/admin/questionbank/question/import/")
@@ -138,7 +138,7 @@ def test_a_hiring_manager_erases_a_candidate(open_page, make_user, real_bank):
     candidate = interview.candidate
     page = open_page(manager)
     page.goto(f"/candidates/{candidate.pk}/")
-    page.get_by_role("button", name="Erase candidate…").click()
+    page.get_by_role("link", name="Erase candidate…").click()
     expect(page.get_by_role("heading", name=f"Erase {candidate.name}?")).to_be_visible()
     check_page(page, "erase-candidate")
     page.get_by_role("button", name="Erase for good").click()  # not confirmed yet
