@@ -41,8 +41,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "questionbank",
     "interviews",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +86,28 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+# Background tasks (webhook deliveries): django-tasks, the backport of Django 6's task framework.
+# On PostgreSQL a durable queue in the database, run by `manage.py webhooks_worker`; on SQLite
+# (`make run`, no worker) the same code runs each task inline. TASKS_BACKEND=database|immediate
+# overrides the choice.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": TASK_BACKENDS[
+            os.environ.get("TASKS_BACKEND", "database" if IS_POSTGRES else "immediate")
+        ]
+    }
+}
+# Seconds to connect to, and then to hear from, a webhook receiver.
+WEBHOOK_TIMEOUT_SECONDS = (
+    float(os.environ.get("WEBHOOK_CONNECT_TIMEOUT", "5")),
+    float(os.environ.get("WEBHOOK_READ_TIMEOUT", "10")),
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
