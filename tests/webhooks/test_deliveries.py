@@ -2,8 +2,10 @@
 
 import socket
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 
 from interviews import services as interview_services
@@ -256,3 +258,10 @@ def test_the_receivers_check_refuses_replays_tampering_and_missing_headers():
         verify_webhook("another-secret", headers, body, now=1700000000)
     with pytest.raises(InvalidWebhook, match="missing"):
         verify_webhook(SECRET, {"X-InterviewKit-Timestamp": "soon"}, body, now=1700000000)
+
+
+def test_the_readme_shows_the_receivers_code_that_these_tests_run():
+    source = (Path(settings.BASE_DIR) / "webhooks" / "receiver_example.py").read_text()
+    code = source[source.index("import hashlib") :].strip()
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    assert code in readme
