@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from io import StringIO
 
 import pytest
 import requests
@@ -22,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from config.settings import parse_group_roles
@@ -236,3 +238,17 @@ def test_the_group_mapping_is_read_from_settings_and_refuses_unknown_app_groups(
         parse_group_roles("idp-hm:Hiring manager")
     with pytest.raises(ImproperlyConfigured, match="'Curators'"):
         parse_group_roles("Curators")
+
+
+def test_oidc_discover_prints_the_providers_endpoints(provider):
+    out = StringIO()
+    call_command("oidc_discover", provider + "/o", stdout=out)
+    assert out.getvalue().splitlines() == [
+        f"OIDC_OP_AUTHORIZATION_ENDPOINT={provider}/o/authorize/",
+        f"OIDC_OP_TOKEN_ENDPOINT={provider}/o/token/",
+        f"OIDC_OP_USER_ENDPOINT={provider}/o/userinfo/",
+        f"OIDC_OP_JWKS_ENDPOINT={provider}/o/.well-known/jwks.json",
+        f"OIDC_OP_LOGOUT_ENDPOINT={provider}/o/logout/",
+    ]
+    with pytest.raises(CommandError, match="Could not read"):
+        call_command("oidc_discover", provider + "/nothing-here")

@@ -2,10 +2,12 @@
 
 import socket
 from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import transaction
 
 from interviews import services as interview_services
@@ -265,3 +267,14 @@ def test_the_readme_shows_the_receivers_code_that_these_tests_run():
     code = source[source.index("import hashlib") :].strip()
     readme = (Path(settings.BASE_DIR) / "README.md").read_text()
     assert code in readme
+
+
+def test_the_sweep_command_attempts_due_deliveries_inline_without_a_worker(receiver, db):
+    make_endpoint(receiver.url)
+    [delivery] = services.emit(Event.CANDIDATE_ERASED, {"candidate": {"id": 3}})
+    out = StringIO()
+    call_command("webhooks_sweep", stdout=out)
+    assert out.getvalue() == "1 due webhook deliveries enqueued.\n"
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED
+    assert receiver.accepted() == [str(delivery.uuid)]
