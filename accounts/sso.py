@@ -18,6 +18,11 @@ STAFF_GROUPS = {"Curators", "Admins"}
 
 
 class Backend(OIDCAuthenticationBackend):
+    def get_userinfo(self, access_token, id_token, payload):
+        """The userinfo endpoint's claims over the verified ID token's: providers put the group
+        claim in one or the other."""
+        return {**payload, **super().get_userinfo(access_token, id_token, payload)}
+
     def verify_claims(self, claims):
         """An e-mail is required, and must not be one the provider says is unverified."""
         return bool(claims.get("email")) and claims.get("email_verified", True) is not False

@@ -155,6 +155,7 @@ OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
 OIDC_GROUP_ROLES = parse_group_roles(os.environ.get("OIDC_GROUP_ROLES", ""))
 OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
 OIDC_STORE_ID_TOKEN = True  # for the provider's logout (id_token_hint)
+OIDC_TIMEOUT = 10  # seconds for each call to the provider (token, userinfo, keys)
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
 LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
 SSO_LOGOUT_REDIRECT_URL = "/login/"

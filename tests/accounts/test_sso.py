@@ -121,6 +121,7 @@ def sso(settings, provider):
     return settings
 
 
+# The live server answers from another thread: the flows need committed data.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -220,6 +221,7 @@ def test_password_login_stays_when_sso_is_on(client, sso):
     assert response.status_code == 302 and response.url == "/"
 
 
+@pytest.mark.django_db  # no live server: no need to flush
 def test_sso_off_shows_no_button_and_no_sso_urls(client, settings):
     settings.SSO_ENABLED = False
     page = client.get(reverse("login")).content.decode()
@@ -228,6 +230,7 @@ def test_sso_off_shows_no_button_and_no_sso_urls(client, settings):
     assert client.get("/oidc/callback/?code=x&state=y").status_code == 404
 
 
+@pytest.mark.django_db  # no live server: no need to flush
 def test_the_group_mapping_is_read_from_settings_and_refuses_unknown_app_groups():
     assert parse_group_roles("idp-hm:Hiring managers, idp-hm:Curators,x:y:Admins,") == {
         "idp-hm": ["Hiring managers", "Curators"],
@@ -252,3 +255,43 @@ def test_oidc_discover_prints_the_providers_endpoints(provider):
     ]
     with pytest.raises(CommandError, match="Could not read"):
         call_command("oidc_discover", provider + "/nothing-here")
+
+
+@pytest.fixture
+def backend(settings):
+    settings.OIDC_OP_TOKEN_ENDPOINT = "http://127.0.0.1:9/token"
+    settings.OIDC_OP_USER_ENDPOINT = "http://127.0.0.1:9/userinfo"
+    settings.OIDC_OP_JWKS_ENDPOINT = "http://127.0.0.1:9/jwks"
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
+    settings.OIDC_GROUP_ROLES = parse_group_roles(ROLES)
+    from accounts.sso import Backend
+
+    return Backend()
+
+
+@pytest.mark.django_db  # no live server: no need to flush
+def test_claims_without_an_email_or_with_an_unverified_one_are_refused(backend):
+    assert backend.verify_claims({"email": "a@example.com"})
+    assert backend.verify_claims({"email": "a@example.com", "email_verified": True})
+    assert not backend.verify_claims({"email": "a@example.com", "email_verified": False})
+    assert not backend.verify_claims({"email": ""})
+    assert not backend.verify_claims({"sub": "123"})
+
+
+@pytest.mark.django_db  # no live server: no need to flush
+def test_an_inactive_user_is_refused_and_keeps_their_groups(backend):
+    user = UserFactory(username="gone", groups=["Interviewers"])
+    user.is_active = False
+    user.save()
+    assert backend.update_user(user, {"email": user.email, "groups": ["idp-hm"]}) is None
+    assert group_names(user) == {"Interviewers"}
+
+
+@pytest.mark.django_db  # no live server: no need to flush
+def test_a_new_users_name_does_not_take_an_existing_one(backend, settings):
+    settings.OIDC_GROUP_ROLES = {}
+    UserFactory(username="Nora")
+    user = backend.create_user({"email": "nora@example.org", "preferred_username": "nora"})
+    assert user.username == "nora-2" and user.email == "nora@example.org"
+    assert group_names(user) == set()  # without a mapping, no group is touched

@@ -127,3 +127,11 @@ def test_send_again_now_retries_a_failed_delivery(
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.DELIVERED and delivery.attempts == 10
     assert receiver.accepted() == [str(delivery.uuid)]
+
+
+def test_an_endpoints_page_shows_its_events_ticked(as_admin):
+    endpoint = make_endpoint("https://ats.example.com/hooks", events=[Event.SCORECARD_AMENDED])
+    page = as_admin.get(reverse("admin:webhooks_endpoint_change", args=[endpoint.pk]))
+    html = page.content.decode()
+    assert 'value="scorecard.amended" id="id_events_1" checked' in html.replace("\n", "")
+    assert 'value="scorecard.submitted" id="id_events_0" checked' not in html

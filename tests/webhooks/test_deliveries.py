@@ -278,3 +278,18 @@ def test_the_sweep_command_attempts_due_deliveries_inline_without_a_worker(recei
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.DELIVERED
     assert receiver.accepted() == [str(delivery.uuid)]
+
+
+def test_the_periodic_sweep_leaves_alone_what_the_queue_is_about_to_run(db, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    make_endpoint("https://ats.example.com/hooks")
+    [fresh] = services.emit(Event.CANDIDATE_ERASED, {"candidate": {"id": 1}})
+    [stale] = services.emit(Event.CANDIDATE_ERASED, {"candidate": {"id": 2}})
+    Delivery.objects.filter(pk=stale.pk).update(
+        next_attempt_at=stale.next_attempt_at - timedelta(minutes=3)
+    )
+    Delivery.objects.filter(pk=fresh.pk).update(
+        next_attempt_at=fresh.next_attempt_at + timedelta(seconds=30)
+    )
+    assert services.deliveries_sweep(overdue_by=timedelta(minutes=2)) == 1
+    assert services.deliveries_sweep() == 1  # at start: everything due now
