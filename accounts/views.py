@@ -2,24 +2,12 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import auth
-from django.contrib.auth import views as auth_views
 from django.http import Http404
 from django.shortcuts import redirect, resolve_url
 from django.views.decorators.http import require_POST
 from mozilla_django_oidc import views as oidc_views
 
 from .sso import provider_logout_url
-
-
-def login(request):
-    """The password login, with a single sign-on link when SSO is on."""
-    return auth_views.LoginView.as_view(
-        extra_context={
-            "sso_enabled": settings.SSO_ENABLED,
-            "sso_name": settings.SSO_PROVIDER_NAME,
-            "sso_failed": request.GET.get("sso") == "failed",
-        }
-    )(request)
 
 
 @require_POST
