@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,8 +45,13 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "mozilla_django_oidc",
+    "accounts",
     "questionbank",
     "interviews",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.sso",
             ],
         },
     },
@@ -102,6 +109,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         f"PRAGMA busy_timeout={_busy * 1000};",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+# Background tasks (webhook deliveries): django-tasks, the backport of Django 6's task framework.
+# On PostgreSQL a durable queue in the database, run by `manage.py webhooks_worker`; on SQLite
+# (`make run`, no worker) the same code runs each task inline. TASKS_BACKEND=database|immediate
+# overrides the choice.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": TASK_BACKENDS[
+            os.environ.get("TASKS_BACKEND", "database" if IS_POSTGRES else "immediate")
+        ]
+    }
+}
+# Seconds to connect to, and then to hear from, a webhook receiver.
+WEBHOOK_TIMEOUT_SECONDS = (
+    float(os.environ.get("WEBHOOK_CONNECT_TIMEOUT", "5")),
+    float(os.environ.get("WEBHOOK_READ_TIMEOUT", "10")),
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -130,6 +159,61 @@ AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc): on when OIDC_RP_CLIENT_ID is set, off
+# (no button, the /oidc/ URLs answer 404) otherwise. Password login always stays.
+APP_GROUPS = ("Interviewers", "Hiring managers", "Curators", "Admins")
+
+
+def parse_group_roles(text: str) -> dict[str, list[str]]:
+    """ "idp-hm:Hiring managers,idp-int:Interviewers" -> {"idp-hm": ["Hiring managers"], ...}."""
+    mapping: dict[str, list[str]] = {}
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        idp_group, sep, app_group = (part.strip() for part in entry.rpartition(":"))
+        if not sep or not idp_group or app_group not in APP_GROUPS:
+            raise ImproperlyConfigured(
+                f"OIDC_GROUP_ROLES entry {entry!r}: write 'provider group:app group', the app "
+                f"group one of {', '.join(APP_GROUPS)}"
+            )
+        mapping.setdefault(idp_group, []).append(app_group)
+    return mapping
+
+
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+SSO_ENABLED = bool(OIDC_RP_CLIENT_ID)
+SSO_PROVIDER_NAME = os.environ.get("SSO_PROVIDER_NAME", "your company account")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "") or None
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USERS", False)
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_GROUP_ROLES = parse_group_roles(os.environ.get("OIDC_GROUP_ROLES", ""))
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_STORE_ID_TOKEN = True  # for the provider's logout (id_token_hint)
+OIDC_TIMEOUT = 10  # seconds for each call to the provider (token, userinfo, keys)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
+SSO_LOGOUT_REDIRECT_URL = "/login/"
+if SSO_ENABLED:
+    _missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            *(["OIDC_OP_JWKS_ENDPOINT"] if OIDC_RP_SIGN_ALGO.startswith(("RS", "ES")) else []),
+        )
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"Single sign-on is on (OIDC_RP_CLIENT_ID) but {_missing} unset")
+    AUTHENTICATION_BACKENDS.append("accounts.sso.Backend")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as accounts_views
 from config.auth import AdminLoginForm, LoginForm
 
 # Four models need no sidebar of apps beside every admin page, and the question list needs its
@@ -12,7 +13,9 @@ admin.site.login_form = AdminLoginForm
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", accounts_views.logout, name="logout"),
+    path("oidc/authenticate/", accounts_views.sso_start, name="sso_start"),
+    path("oidc/callback/", accounts_views.sso_callback, name="sso_callback"),
     path("bank/", include("questionbank.urls")),
     path("", include("interviews.urls")),
 ]

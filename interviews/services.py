@@ -17,6 +17,9 @@ from django.utils import timezone
 
 from config import limits
 from questionbank.models import Level, Question, rubrics_by_kind
+from webhooks.models import Event
+from webhooks.payloads import scorecard_amended_payload, scorecard_payload
+from webhooks.services import emit
 
 from .models import (
     Amendment,
@@ -444,6 +447,7 @@ def interview_submit(
     interview.status = Status.SUBMITTED
     interview.submitted_at = timezone.now()
     interview.save()
+    emit(Event.SCORECARD_SUBMITTED, scorecard_payload(interview))
     return interview
 
 
@@ -509,9 +513,11 @@ def interview_amend(
     if not changes:
         return None
     interview.save()
-    return Amendment.objects.create(
+    amendment = Amendment.objects.create(
         interview=interview, user=user, reason=reason.strip(), changes=changes
     )
+    emit(Event.SCORECARD_AMENDED, scorecard_amended_payload(interview, amendment))
+    return amendment
 
 
 @transaction.atomic
