@@ -18,8 +18,12 @@ from django.utils import timezone
 from config import limits
 from questionbank.models import Level, Question, rubrics_by_kind
 from webhooks.models import Event
-from webhooks.payloads import scorecard_amended_payload, scorecard_payload
-from webhooks.services import emit
+from webhooks.payloads import (
+    candidate_erased_payload,
+    scorecard_amended_payload,
+    scorecard_payload,
+)
+from webhooks.services import deliveries_forget_candidate, emit
 
 from .models import (
     Amendment,
@@ -598,7 +602,14 @@ def candidate_erase(
             Amendment: amendment_ids,
         }
     )
+    candidate_id = candidate.pk
     candidate.delete()  # cascades to interviews, their questions and amendments
+    # Webhook deliveries about them lose their data; receivers hear of the erasure (by id only).
+    deliveries_forget_candidate(candidate_id=candidate_id)
+    emit(
+        Event.CANDIDATE_ERASED,
+        candidate_erased_payload(candidate_id=candidate_id, erased_at=record.erased_at),
+    )
     return record
 
 

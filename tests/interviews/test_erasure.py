@@ -300,3 +300,37 @@ def test_apply_retention_erases_the_old_candidates(aged, capsys):
     ]
     call_command("apply_retention")  # a second run finds nothing more
     assert "Erased 0 candidate(s)" in capsys.readouterr().out
+
+
+@pytest.fixture
+def ats(settings):
+    """An applicant tracking system subscribed to every webhook, from before the candidate
+    exists: the scorecard's deliveries carry the name until the candidate is erased."""
+    from tests.webhooks.conftest import Receiver, make_endpoint, serve
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    receiver = Receiver()
+    server = serve(receiver)
+    make_endpoint(receiver.url)
+    yield receiver
+    server.shutdown()
+    server.server_close()
+
+
+def test_erasure_reaches_webhooks_data_and_tells_the_receivers(
+    client, hiring_manager, ats, person, django_capture_on_commit_callbacks
+):
+    from webhooks.models import Delivery, Event
+
+    assert "webhooks_delivery.payload" in set(text_cells_naming(NAME))
+    client.force_login(hiring_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(erase_url(person), {"confirm": "on"})
+    assert response.status_code == 303
+    assert text_cells_naming(NAME) == []
+    assert text_cells_naming(EMAIL) == []
+    erased = Delivery.objects.get(event=Event.CANDIDATE_ERASED)
+    assert erased.payload["candidate"] == {"id": person.pk}
+    last = ats.requests[-1]
+    assert last.event == Event.CANDIDATE_ERASED and last.verified and last.answered == 200
+    assert last.body["data"]["candidate"] == {"id": person.pk}
