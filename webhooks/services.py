@@ -193,20 +193,20 @@ def deliveries_sweep(*, overdue_by: timedelta = timedelta(0)) -> int:
     return len(ids)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the erasure's transaction: no savepoint of its own
 def deliveries_forget_candidate(*, candidate_id: int) -> int:
     """For an erased candidate: drop their data from every delivery about them, and cancel the
-    pending ones (the candidate.erased event itself carries the id alone). How many changed."""
-    deliveries = list(
-        Delivery.objects.select_for_update()
-        .filter(payload__candidate__id=candidate_id)
-        .exclude(event=Event.CANDIDATE_ERASED)
+    pending ones (the candidate.erased event itself carries the id alone). How many changed:
+    two statements, however many deliveries."""
+    about = Delivery.objects.filter(payload__candidate__id=candidate_id).exclude(
+        event=Event.CANDIDATE_ERASED
     )
-    for delivery in deliveries:
-        delivery.payload = {"candidate": {"id": candidate_id}, "erased": True}
-        if delivery.status == DeliveryStatus.PENDING:
-            delivery.status = DeliveryStatus.FAILED
-            delivery.next_attempt_at = None
-            delivery.last_error = "Cancelled: the candidate was erased."
-        delivery.save()
-    return len(deliveries)
+    forgotten = {"candidate": {"id": candidate_id}, "erased": True}
+    done = about.exclude(status=DeliveryStatus.PENDING).update(payload=forgotten)
+    cancelled = about.filter(status=DeliveryStatus.PENDING).update(
+        payload=forgotten,
+        status=DeliveryStatus.FAILED,
+        next_attempt_at=None,
+        last_error="Cancelled: the candidate was erased.",
+    )
+    return done + cancelled

@@ -133,7 +133,7 @@ def sso_login(app: str, provider: str, username: str) -> tuple[requests.Session,
     """Click "Log in with ..." on the app's login page and sign in at the provider."""
     browser = requests.Session()
     page = browser.get(app + "/login/", timeout=10)
-    start = re.search(r'<a href="([^"]+)" role="button" id="sso-login"', page.text).group(1)
+    start = re.search(r'<a href="([^"]+)" class="button" id="sso-login"', page.text).group(1)
     at_provider = browser.get(app + html.unescape(start), timeout=10)
     assert at_provider.url.startswith(provider + "/accounts/login/")
     landed = browser.post(

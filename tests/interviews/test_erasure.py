@@ -212,7 +212,9 @@ def test_deleting_in_the_admin_erases_too(client, superuser, person):
 def test_erasure_runs_a_bounded_number_of_queries(
     hiring_manager, person, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(20):
+    # 18 of the erasure itself, then 5 for webhooks: two updates scrub the deliveries about
+    # the candidate (however many), and candidate.erased reads the endpoints in a savepoint.
+    with django_assert_max_num_queries(23):
         services.candidate_erase(candidate=person, by=hiring_manager)
 
 
