@@ -15,7 +15,7 @@ def test_login_page_offers_single_sign_on_and_the_password_still_works(
     make_user("ines", "Interviewers")
     page = open_page()
     page.goto("/login/?next=/interviews/")
-    sso = page.get_by_role("button", name="Log in with Example ID")
+    sso = page.get_by_role("link", name="Log in with Example ID")
     expect(sso).to_have_attribute("href", "/oidc/authenticate/?next=/interviews/")
     check_page(page, "login-sso")
 
