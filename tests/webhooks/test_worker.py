@@ -1,18 +1,21 @@
-"""The durable queue on PostgreSQL: a worker killed mid-delivery and started again.
+"""The durable queue: a worker killed mid-delivery and started again, on PostgreSQL and SQLite.
 
-The worker is the documented command (``manage.py webhooks_worker``) in a subprocess, on the
-test database; the receiver is a real HTTP server on loopback.
+The worker is the documented command (``manage.py webhooks_worker``, django-tasks-db's database
+backend) in a subprocess, on the database this test uses; the receiver is a real HTTP server on
+loopback.
 """
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from webhooks import services
 from webhooks.models import Delivery, DeliveryStatus, Event
@@ -23,18 +26,39 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "the durable queue is PostgreSQL's (django-tasks-db with a worker process); on "
-            "SQLite tasks run inline, which test_deliveries.py covers"
-        )
+def shared_database(tmp_path):
+    """The DATABASE_URL of the database this test and the worker process both use.
+
+    On PostgreSQL, the test database. On SQLite the test database is in memory, which no other
+    process can open: for this test the default connection is swapped for one to a file holding
+    a copy of it (migrated schema and all), which the worker opens too. Both processes use the
+    app's SQLite settings (IMMEDIATE transactions, WAL, a busy timeout), as under `make run`.
+    """
+    if connection.vendor == "postgresql":
+        db = connection.settings_dict
+        user = db["USER"] or ""
+        password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+        yield f"postgres://{user}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+        return
+    assert connection.vendor == "sqlite", connection.vendor
+    in_memory = connections[DEFAULT_DB_ALIAS]
+    path = tmp_path / "shared.sqlite3"
+    in_memory.ensure_connection()
+    with closing(sqlite3.connect(path)) as file:
+        in_memory.connection.backup(file)
+    on_file = type(in_memory)({**in_memory.settings_dict, "NAME": str(path)}, DEFAULT_DB_ALIAS)
+    connections[DEFAULT_DB_ALIAS] = on_file
+    try:
+        yield f"sqlite:///{path}"
+    finally:
+        on_file.close()
+        connections[DEFAULT_DB_ALIAS] = in_memory
 
 
-def start_worker() -> subprocess.Popen:
+def start_worker(database_url: str) -> subprocess.Popen:
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url,
         "TASKS_BACKEND": "database",
         "CONN_MAX_AGE": "0",
     }
@@ -45,13 +69,6 @@ def start_worker() -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    user = db["USER"] or ""
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{user}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def wait_for(condition, what: str, timeout: float = 60):
@@ -76,7 +93,7 @@ def emit_erasures(ids) -> None:
 
 
 def test_a_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(
-    postgres, receiver, settings
+    shared_database, receiver, settings
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     make_endpoint(receiver.url)
@@ -84,7 +101,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(
     emit_erasures(range(1, 6))
     assert Delivery.objects.pending().count() == 5
 
-    worker = start_worker()
+    worker = start_worker(shared_database)
     try:
         assert receiver.holding.wait(60), worker.stderr.read1().decode() if worker.poll() else ""
         worker.send_signal(signal.SIGKILL)
@@ -100,7 +117,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(
     # While no worker runs, events are still recorded and queued.
     emit_erasures(range(6, 8))
 
-    worker = start_worker()
+    worker = start_worker(shared_database)
     try:
         wait_for(lambda: not Delivery.objects.pending().exists(), "every delivery to be delivered")
     finally:
