@@ -8,10 +8,13 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from questionbank.models import Level, Question, rubrics_by_kind
+from people.models import Verb
+from people.roles import Role, group_names
+from people.services import audit_record
+from questionbank.models import Level, Question, Topic, rubrics_by_kind
 
 from .models import (
     Amendment,
@@ -20,6 +23,9 @@ from .models import (
     InterviewQuestion,
     Kit,
     KitQuestion,
+    Loop,
+    LoopStage,
+    LoopStatus,
     Recommendation,
     Status,
 )
@@ -41,7 +47,11 @@ class StaleNotes(ValidationError):
 
 def _lock(interview: Interview) -> Interview:
     """Re-read the interview under a row lock so concurrent requests serialize."""
-    return Interview.objects.select_for_update().get(pk=interview.pk)
+    return (
+        Interview.objects.select_for_update(of=("self",))
+        .select_related("interviewer")
+        .get(pk=interview.pk)
+    )
 
 
 def _require_status(interview: Interview, *allowed: str, action: str) -> None:
@@ -52,11 +62,25 @@ def _require_status(interview: Interview, *allowed: str, action: str) -> None:
         )
 
 
+class StaleScorecard(ValidationError):
+    """An amend based on an older version of the scorecard: refused, nothing written."""
+
+    def __init__(self, interview: Interview):
+        self.interview = interview
+        super().__init__(
+            "This scorecard was changed elsewhere (another tab or device) after you opened it. "
+            "Nothing was saved: the form now shows the newer values; make your changes again.",
+            code="stale",
+        )
+
+
 def asked_question_ids(candidate: Candidate, *, exclude: Interview | None = None) -> set[int]:
-    """Bank questions this candidate was already asked in another (live or submitted) interview."""
-    qs = InterviewQuestion.objects.filter(
-        interview__candidate=candidate, interview__status__in=[Status.LIVE, Status.SUBMITTED]
-    )
+    """Bank questions this candidate was already asked in another (live or submitted)
+    interview, or that another interview of the same loop plans (drafts too): one query."""
+    asked = Q(interview__candidate=candidate, interview__status__in=[Status.LIVE, Status.SUBMITTED])
+    if exclude is not None and exclude.pk:
+        asked |= Q(interview__stage__loop__stages__interview=exclude)
+    qs = InterviewQuestion.objects.filter(asked)
     if exclude is not None:
         qs = qs.exclude(interview=exclude)
     return set(qs.values_list("question_id", flat=True))
@@ -81,7 +105,15 @@ def interview_create(
     planned_minutes: int,
     title: str = "",
     kit: Kit | None = None,
+    stage: LoopStage | None = None,
 ) -> Interview:
+    """A draft; with ``stage``, the interview of that loop stage (one per stage)."""
+    if stage is not None:
+        stage = LoopStage.objects.select_for_update().select_related("loop").get(pk=stage.pk)
+        if stage.interview_id is not None:
+            raise ValidationError("This stage already has its interview.", code="stage_taken")
+        if stage.loop.candidate_id != candidate.pk:
+            raise ValidationError("This stage belongs to another candidate's loop.")
     interview = Interview(
         candidate=candidate,
         interviewer=interviewer,
@@ -92,9 +124,19 @@ def interview_create(
     )
     interview.full_clean()
     interview.save()
+    if stage is not None:
+        stage.interview = interview
+        stage.save(update_fields=["interview"])
     if kit is not None:
         items = kit.items.select_related("question").prefetch_related("question__topics")
         _append_questions(interview, [item.question for item in items], planned=True)
+    audit_record(
+        actor=interviewer,
+        verb=Verb.CREATE,
+        target=interview,
+        target_label=interview.title,
+        candidate=candidate,
+    )
     return interview
 
 
@@ -240,6 +282,15 @@ def item_score(
     item = InterviewQuestion.objects.get(pk=item.pk)
     item.score, item.skipped = score, skipped
     item.save(update_fields=["score", "skipped", "updated_at"])
+    what = "skipped" if skipped else (f"score {score}" if score else "score cleared")
+    audit_record(
+        actor=interview.interviewer,
+        verb=Verb.SCORE,
+        target=interview,
+        target_label=interview.title,
+        candidate_id=interview.candidate_id,
+        summary=f"Question {item.position}: {what}",
+    )
     return item
 
 
@@ -295,7 +346,16 @@ def interview_submit(
     interview.summary = summary.strip()
     interview.status = Status.SUBMITTED
     interview.submitted_at = timezone.now()
+    interview.version += 1
     interview.save()
+    audit_record(
+        actor=interview.interviewer,
+        verb=Verb.SUBMIT,
+        target=interview,
+        target_label=interview.title,
+        candidate_id=interview.candidate_id,
+        summary=f"Recommendation: {interview.get_recommendation_display()}",
+    )
     return interview
 
 
@@ -309,10 +369,16 @@ def interview_amend(
     summary: str | None = None,
     scores: dict[int, int | None] | None = None,
     notes: dict[int, str] | None = None,
+    base_version: int | None = None,
 ) -> Amendment | None:
-    """Change a submitted scorecard, recording who, when and every change. None if no change."""
+    """Change a submitted scorecard, recording who, when and every change. None if no change.
+
+    ``base_version`` is the scorecard's version the change was made on (the amend form's);
+    if the scorecard changed since, StaleScorecard and nothing is written."""
     interview = _lock(interview)
     _require_status(interview, Status.SUBMITTED, action="amend")
+    if base_version is not None and base_version != interview.version:
+        raise StaleScorecard(interview)
     if not reason.strip():
         raise ValidationError({"reason": "Say why you amend the scorecard."})
     changes = []
@@ -355,10 +421,20 @@ def interview_amend(
             item.save(update_fields=["notes", "notes_version", "updated_at"])
     if not changes:
         return None
+    interview.version += 1
     interview.save()
-    return Amendment.objects.create(
+    amendment = Amendment.objects.create(
         interview=interview, user=user, reason=reason.strip(), changes=changes
     )
+    audit_record(
+        actor=user,
+        verb=Verb.AMEND,
+        target=interview,
+        target_label=interview.title,
+        candidate_id=interview.candidate_id,
+        summary=f"{len(changes)} change(s): {reason.strip()}",
+    )
+    return amendment
 
 
 @transaction.atomic
@@ -401,3 +477,175 @@ def kit_set_questions(*, kit: Kit, question_ids: Iterable[int]) -> Kit:
         KitQuestion(kit=kit, question_id=pk, position=i) for i, pk in enumerate(ids, 1)
     )
     return kit
+
+
+# Loops --------------------------------------------------------------------------------------
+
+
+def _require_interviewer(user) -> None:
+    if user is None or not user.is_active or Role.INTERVIEWER not in group_names(user):
+        raise ValidationError(
+            {"interviewer": "Choose someone with the interviewer role."}, code="not_interviewer"
+        )
+
+
+def _require_open(loop: Loop) -> None:
+    if loop.status != LoopStatus.OPEN:
+        raise ValidationError("This loop is closed.", code="closed")
+
+
+@transaction.atomic
+def loop_open(*, candidate: Candidate, hiring_manager) -> Loop:
+    """A candidate's new loop, managed by ``hiring_manager``; one open loop per candidate."""
+    if Loop.objects.open().filter(candidate=candidate).exists():
+        raise ValidationError(
+            f"{candidate.name} already has an open loop: add stages to it.", code="open_loop"
+        )
+    loop = Loop.objects.create(candidate=candidate, hiring_manager=hiring_manager)
+    audit_record(actor=hiring_manager, verb=Verb.OPEN_LOOP, target=loop, candidate=candidate)
+    return loop
+
+
+@transaction.atomic
+def stage_add(
+    *,
+    loop: Loop,
+    name: str,
+    interviewer,
+    actor,
+    focus_topics: Iterable[Topic] = (),
+    planned_minutes: int = 45,
+    scheduled_at=None,
+) -> LoopStage:
+    loop = Loop.objects.select_for_update().get(pk=loop.pk)
+    _require_open(loop)
+    _require_interviewer(interviewer)
+    position = (loop.stages.aggregate(m=Max("position"))["m"] or 0) + 1
+    stage = LoopStage(
+        loop=loop,
+        name=name.strip(),
+        position=position,
+        interviewer=interviewer,
+        planned_minutes=planned_minutes,
+        scheduled_at=scheduled_at,
+    )
+    stage.full_clean()
+    stage.save()
+    stage.focus_topics.set(list(focus_topics))
+    audit_record(
+        actor=actor,
+        verb=Verb.ASSIGN,
+        target=stage,
+        candidate=loop.candidate,
+        summary=f"{stage.name} assigned to {interviewer.get_username()}",
+    )
+    return stage
+
+
+def _lock_stage(stage: LoopStage) -> LoopStage:
+    stage = LoopStage.objects.select_for_update().select_related("loop__candidate").get(pk=stage.pk)
+    _require_open(stage.loop)
+    if stage.interview_id is not None:
+        interview = Interview.objects.get(pk=stage.interview_id)
+        if not interview.is_draft:
+            raise ValidationError(
+                "This stage's interview has started: it stays with its interviewer.",
+                code="started",
+            )
+        stage.interview = interview
+    return stage
+
+
+@transaction.atomic
+def stage_reassign(*, stage: LoopStage, interviewer, actor) -> LoopStage:
+    """Give the stage to another interviewer. A draft the previous one composed leaves the
+    stage (it stays theirs to reuse or discard); a started interview cannot be reassigned."""
+    stage = _lock_stage(stage)
+    _require_interviewer(interviewer)
+    before = stage.interviewer.get_username() if stage.interviewer else "nobody"
+    stage.interviewer = interviewer
+    stage.interview = None
+    stage.save(update_fields=["interviewer", "interview"])
+    audit_record(
+        actor=actor,
+        verb=Verb.ASSIGN,
+        target=stage,
+        candidate=stage.loop.candidate,
+        summary=f"{stage.name}: {before} → {interviewer.get_username()}",
+    )
+    return stage
+
+
+@transaction.atomic
+def stage_hand_back(*, stage: LoopStage, actor) -> LoopStage:
+    """The assigned interviewer gives the stage back to the hiring manager (unassigned)."""
+    stage = _lock_stage(stage)
+    if stage.interviewer_id != actor.pk:
+        raise ValidationError("Only the stage's interviewer can hand it back.", code="not_yours")
+    stage.interviewer = None
+    stage.interview = None
+    stage.save(update_fields=["interviewer", "interview"])
+    audit_record(
+        actor=actor,
+        verb=Verb.HAND_BACK,
+        target=stage,
+        candidate=stage.loop.candidate,
+        summary=f"{stage.name} handed back by {actor.get_username()}",
+    )
+    return stage
+
+
+@transaction.atomic
+def loop_close(*, loop: Loop, actor) -> Loop:
+    loop = Loop.objects.select_for_update().get(pk=loop.pk)
+    _require_open(loop)
+    loop.status = LoopStatus.CLOSED
+    loop.closed_at = timezone.now()
+    loop.save(update_fields=["status", "closed_at"])
+    audit_record(actor=actor, verb=Verb.CLOSE_LOOP, target=loop, candidate=loop.candidate)
+    return loop
+
+
+@transaction.atomic
+def stage_create_interview(
+    *, stage: LoopStage, interviewer, kit: Kit | None = None, title: str = ""
+) -> Interview:
+    """The stage's draft interview, by its assigned interviewer."""
+    stage = LoopStage.objects.select_related("loop__candidate__level").get(pk=stage.pk)
+    _require_open(stage.loop)
+    if stage.interviewer_id != interviewer.pk:
+        raise ValidationError("This stage is assigned to someone else.", code="not_yours")
+    candidate = stage.loop.candidate
+    return interview_create(
+        interviewer=interviewer,
+        candidate=candidate,
+        level=candidate.level,
+        planned_minutes=stage.planned_minutes,
+        title=title or f"{stage.name}: {candidate.name}",
+        kit=kit,
+        stage=stage,
+    )
+
+
+def stage_for_new_interview(*, candidate: Candidate, interviewer) -> LoopStage:
+    """Where a new interview of ``candidate`` by ``interviewer`` goes: their first assigned
+    stage without an interview in the open loop, or (for the loop's hiring manager) a new stage
+    assigned to themselves. Anyone else: ValidationError."""
+    loop = Loop.objects.open().filter(candidate=candidate).first()
+    if loop is None:
+        raise ValidationError(
+            f"{candidate.name} has no open loop: a hiring manager opens one and assigns you.",
+            code="no_loop",
+        )
+    stage = (
+        loop.stages.filter(interviewer=interviewer, interview__isnull=True)
+        .order_by("position")
+        .first()
+    )
+    if stage is not None:
+        return stage
+    if loop.hiring_manager_id == interviewer.pk:
+        return stage_add(loop=loop, name="Interview", interviewer=interviewer, actor=interviewer)
+    raise ValidationError(
+        f"No stage of {candidate.name}'s loop is assigned to you.", code="not_assigned"
+    )

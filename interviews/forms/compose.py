@@ -3,9 +3,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from interviews import services
-from interviews.models import Candidate, Interview, Kit
+from interviews.models import Candidate, Interview, Kit, LoopStatus
 from questionbank.models import Level, Question, Topic
 
 MINUTES_MIN, MINUTES_MAX = 5, 480
@@ -78,7 +79,23 @@ class InterviewNewForm(forms.Form):
         kwargs.setdefault("auto_id", "new-%s")
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["candidate"].queryset = Candidate.objects.for_dashboard()
+        # The candidates this user may interview: an open loop assigns them a stage without
+        # an interview yet, or they manage the loop (people/rules.py says the same).
+        open_loops = Q(loops__status=LoopStatus.OPEN)
+        self.fields["candidate"].queryset = (
+            Candidate.objects.for_dashboard()
+            .filter(
+                open_loops
+                & (
+                    Q(loops__stages__interviewer=user, loops__stages__interview__isnull=True)
+                    | Q(loops__hiring_manager=user)
+                )
+            )
+            .distinct()
+        )
+        self.may_add_candidates = user.has_perm("interviews.open_loop")
+        if not self.may_add_candidates:
+            self.fields["who"].initial = "existing"
         self.fields["kit"].queryset = Kit.objects.visible_to(user).with_counts()
         self.fields["kit"].label_from_instance = lambda kit: (
             f"{kit.name} · {kit.level.name} · {kit.question_count} question"
@@ -93,6 +110,12 @@ class InterviewNewForm(forms.Form):
             if not data.get("candidate") and "candidate" not in self.errors:
                 self.add_error("candidate", "Choose the candidate.")
         elif data.get("who") == "new":
+            if not self.may_add_candidates:
+                self.add_error(
+                    "who",
+                    "Only a hiring manager adds candidates: ask one to open a loop for the "
+                    "candidate and assign you a stage.",
+                )
             if not (data.get("name") or "").strip() and "name" not in self.errors:
                 self.add_error("name", "Enter the candidate's name.")
             if not data.get("target_level") and "target_level" not in self.errors:
@@ -115,8 +138,10 @@ class InterviewNewForm(forms.Form):
                         notes=data["notes"],
                         created_by=self.user,
                     )
+                    services.loop_open(candidate=candidate, hiring_manager=self.user)
                 else:
                     candidate = data["candidate"]
+                stage = services.stage_for_new_interview(candidate=candidate, interviewer=self.user)
                 return services.interview_create(
                     interviewer=self.user,
                     candidate=candidate,
@@ -124,6 +149,7 @@ class InterviewNewForm(forms.Form):
                     planned_minutes=data["planned_minutes"],
                     title=data["title"],
                     kit=data["kit"],
+                    stage=stage,
                 )
         except ValidationError as error:
             add_service_errors(self, error)

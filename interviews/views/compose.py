@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -47,8 +47,10 @@ from interviews.models import (
     InterviewQuestion,
     Kit,
     KitQuestion,
+    LoopStage,
     Status,
 )
+from people.rules import require
 from questionbank.models import Kind, Question, Topic
 from questionbank.models import Status as QuestionStatus
 from questionbank.views import bank_page
@@ -163,24 +165,31 @@ def _bank_context(request, interview: Interview, asked: set[int]) -> dict:
     }
 
 
-def _topics_with_defaults(level):
+def _topics_with_defaults(level, interview=None):
     """All topics, each marked whether it is a default for auto-compose at this level:
-    the level's topics (of its active questions) plus behavioral."""
+    the level's topics (of its active questions) plus behavioral; and whether it is a focus
+    topic of the interview's loop stage."""
     in_level = Question.objects.filter(
         topics=OuterRef("pk"), levels=level, status=QuestionStatus.ACTIVE
     )
+    in_focus = LoopStage.focus_topics.through.objects.filter(
+        topic=OuterRef("pk"), loopstage__interview=interview
+    )
     return Topic.objects.annotate(
-        is_default=Exists(in_level) | Q(slug__icontains=BEHAVIORAL)
+        is_default=Exists(in_level) | Q(slug__icontains=BEHAVIORAL),
+        is_focus=Exists(in_focus) if interview is not None else Value(False),
     ).order_by("position", "name")
 
 
 def _autocompose_form(interview: Interview, item_count: int, data=None, initial=None):
-    topics = list(_topics_with_defaults(interview.level))
+    """Topics default to the loop stage's focus topics, else the level's (plus behavioral)."""
+    topics = list(_topics_with_defaults(interview.level, interview))
+    focus = [t.slug for t in topics if t.is_focus]
     return AutoComposeForm(
         data,
         initial=initial,
         topics=topics,
-        default_slugs=[t.slug for t in topics if t.is_default],
+        default_slugs=focus or [t.slug for t in topics if t.is_default],
         seed=interview.pk,
         item_count=item_count,
     )
@@ -285,6 +294,7 @@ def _new_initial(request) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@require("interviews.compose")
 @vary_on_headers("HX-Request")
 def interview_new(request):
     status = 200
@@ -314,6 +324,7 @@ def interview_new(request):
 
 @require_GET
 @login_required
+@require("people.has_role")  # the object rule: only its interviewer (404 else)
 @vary_on_headers("HX-Request", "HX-Target")
 def compose(request, pk: int):
     interview = get_object_or_404(Interview.objects.owned_by(request.user).with_items(), pk=pk)
@@ -372,6 +383,7 @@ def _asked_before(interview: Interview, question: Question):
 
 @require_POST
 @login_required
+@require("people.has_role")  # the object rule: only its interviewer (404 else)
 def add_question(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)
@@ -410,6 +422,7 @@ def _confirm_repeat(request, interview: Interview, question: Question, next_url:
 
 @require_POST
 @login_required
+@require("people.has_role")  # the object rule: only its interviewer (404 else)
 def remove_question(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)
@@ -430,6 +443,7 @@ def remove_question(request, pk: int):
 
 @require_POST
 @login_required
+@require("people.has_role")  # the object rule: only its interviewer (404 else)
 def move_question(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)
@@ -456,6 +470,7 @@ def move_question(request, pk: int):
 
 @require_POST
 @login_required
+@require("people.has_role")  # the object rule: only its interviewer (404 else)
 def reorder(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)
@@ -470,6 +485,7 @@ def reorder(request, pk: int):
 
 @require_POST
 @login_required
+@require("people.has_role")  # the object rule: only its interviewer (404 else)
 def autocompose(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)
@@ -541,6 +557,7 @@ def _composed(request, interview, form, next_url, result):
 
 @require_POST
 @login_required
+@require("people.has_role")  # the object rule: only its interviewer (404 else)
 def save_kit(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)
@@ -585,6 +602,7 @@ def save_kit(request, pk: int):
 
 @require_GET
 @login_required
+@require("interviews.read_kits")
 @vary_on_headers("HX-Request")
 def kit_list(request):
     form = KitFilterForm(request.GET or None)
@@ -627,6 +645,7 @@ KIT_ACTIONS = {
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@require("interviews.read_kits")
 @vary_on_headers("HX-Request")
 def kit_detail(request, pk: int):
     if request.method == "POST":
