@@ -93,6 +93,7 @@ def candidate_create(*, name: str, level: Level, created_by, email: str = "", no
     )
     candidate.full_clean()
     candidate.save()
+    audit_record(actor=created_by, verb=Verb.CREATE, target=candidate, candidate=candidate)
     return candidate
 
 
