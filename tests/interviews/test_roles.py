@@ -151,6 +151,7 @@ TABLE = [
                                                                                            (302, 403, 403, 403, 403, 403, 303)),
     ("people deactivate",      "post", u("people:deactivate", lambda w: w["users"]["unassigned"].pk), {},
                                                                                            (302, 403, 403, 403, 403, 403, 303)),
+    ("login",                  "get",  u("login"), {},                                    (200, 200, 200, 200, 200, 200, 200)),
     ("password change",        "get",  u("password_change"), {},                          (302, 200, 200, 200, 200, 200, 200)),
     ("password reset",         "get",  u("password_reset"), {},                           (200, 200, 200, 200, 200, 200, 200)),
 ]  # fmt: skip
@@ -229,7 +230,9 @@ def test_the_table_covers_every_url_pattern():
     missing = {n for n in named if n not in tested and aliases.get(n, n) not in tested}
     missing -= {"bank", "detail", "people list"}  # tested as "bank", "bank detail", "people"
     assert not missing, f"URL patterns missing from the table: {sorted(missing)}"
-    assert {"password_change", "password_reset"} <= {getattr(p, "name", None) for p in root}
+    assert {"login", "password_change", "password_reset"} <= {
+        getattr(p, "name", None) for p in root
+    }
 
 
 def test_error_pages_are_styled_with_the_navigation_and_a_way_back(client, world):
@@ -584,3 +587,40 @@ def test_audit_rows_are_append_only_and_read_only_in_the_admin(client, world, su
     assert client.get(reverse("admin:people_auditevent_add")).status_code == 403
     assert AuditEvent.objects.filter(candidate=world["candidate"]).erase_text() > 0
     assert not AuditEvent.objects.exclude(summary="").filter(candidate=world["candidate"]).exists()
+
+
+def test_only_hiring_managers_add_candidates(client, world, level):
+    ines = world["users"]["assigned"]
+    client.force_login(ines)
+    data = {"who": "new", "name": "Walk In", "target_level": level.pk, "planned_minutes": 45}
+    before = fingerprint()
+    response = client.post(reverse("interviews:interview_new"), data)
+    assert response.status_code == 422
+    assert "Only a hiring manager adds candidates" in response.content.decode()
+    assert fingerprint() == before
+    # The candidates offered are those whose loop assigns her a stage not composed yet.
+    html = client.get(reverse("interviews:interview_new")).content.decode()
+    assert f'<option value="{world["candidate"].pk}">Cam Candidate' in html
+    client.force_login(world["users"]["unassigned"])
+    html = client.get(reverse("interviews:interview_new")).content.decode()
+    assert "Cam Candidate" not in html
+
+
+def test_opening_a_loop_for_a_new_candidate(client, world, level, django_assert_num_queries):
+    hana = world["users"]["manager"]
+    client.force_login(hana)
+    # session, user, groups, the candidates without an open loop, levels
+    with django_assert_num_queries(5):
+        assert client.get(reverse("interviews:loop_new")).status_code == 200
+    response = client.post(
+        reverse("interviews:loop_new"), {"who": "new", "name": "Neo New", "level": level.pk}
+    )
+    loop = Loop.objects.get(candidate__name="Neo New")
+    assert response.status_code == 303 and response["Location"] == loop.get_absolute_url()
+    assert loop.hiring_manager == hana and loop.is_open
+    # One open loop per candidate.
+    response = client.post(
+        reverse("interviews:loop_new"), {"who": "existing", "candidate": world["candidate"].pk}
+    )
+    assert response.status_code == 422
+    assert Loop.objects.filter(candidate=world["candidate"]).count() == 1
