@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from .models import Amendment, Candidate, Interview, InterviewQuestion, Kit, KitQuestion
+from .models import (
+    Amendment,
+    Candidate,
+    Interview,
+    InterviewQuestion,
+    Kit,
+    KitQuestion,
+    Loop,
+    LoopStage,
+)
 
 
 @admin.register(Candidate)
@@ -87,3 +96,31 @@ class KitAdmin(admin.ModelAdmin):
     search_fields = ("name", "owner__username")
     list_select_related = ("owner", "level")
     inlines = [KitQuestionInline]
+
+
+class LoopStageInline(admin.TabularInline):
+    model = LoopStage
+    fields = ("position", "name", "interviewer", "planned_minutes", "scheduled_at", "interview")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Loop)
+class LoopAdmin(admin.ModelAdmin):
+    """Read-only: loops change on their page in the app, where the rules are enforced."""
+
+    list_display = ("candidate", "hiring_manager", "status", "created_at", "closed_at")
+    list_filter = ("status",)
+    search_fields = ("candidate__name", "hiring_manager__username")
+    list_select_related = ("candidate", "hiring_manager")
+    inlines = [LoopStageInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

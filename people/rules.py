@@ -169,7 +169,7 @@ for name, rule in {
     "interviews.see_audit_trail": can_see_audit_trail,
     "interviews.open_loop": can_open_loop,
     "interviews.manage_loop": can_manage_loop,
-    "interviews.view_loop": can_view_loop,
+    "interviews.read_loop": can_view_loop,
     "interviews.hand_back_stage": can_hand_back,
     "interviews.start_stage": can_start_stage,
     "questionbank.read_bank": can_read_bank,

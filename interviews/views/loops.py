@@ -27,7 +27,7 @@ def _errors(error: ValidationError) -> str:
 
 def _loop_page(request, loop_pk: int, *, status: int = 200, **extra):
     loop = get_object_or_404(Loop.objects.for_page(), pk=loop_pk)
-    if not request.user.has_perm("interviews.view_loop", loop):
+    if not request.user.has_perm("interviews.read_loop", loop):
         raise PermissionDenied
     context = {
         "loop": loop,

@@ -9,6 +9,7 @@ ADMIN_PERMS = [
     ("people", "view_auditevent"),
     ("interviews", "view_candidate"), ("interviews", "delete_candidate"),
     ("interviews", "view_interview"), ("interviews", "view_kit"),
+    ("interviews", "view_loop"), ("interviews", "view_loopstage"),
 ]
 
 
@@ -37,7 +38,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("people", "0001_audit_events"),
-        ("interviews", "0002_groups"),
+        ("interviews", "0004_loops_for_existing_interviews"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 

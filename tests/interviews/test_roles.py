@@ -624,3 +624,25 @@ def test_opening_a_loop_for_a_new_candidate(client, world, level, django_assert_
     )
     assert response.status_code == 422
     assert Loop.objects.filter(candidate=world["candidate"]).count() == 1
+
+
+def test_admins_read_loops_in_the_admin_without_changing_them(client, world):
+    client.force_login(world["users"]["admin"])
+    loop = world["loop"]
+    assert client.get(reverse("admin:interviews_loop_changelist")).status_code == 200
+    response = client.get(reverse("admin:interviews_loop_change", args=[loop.pk]))
+    assert response.status_code == 200 and "Fundamentals" in response.content.decode()
+    response = client.post(reverse("admin:interviews_loop_change", args=[loop.pk]), {})
+    assert response.status_code == 403
+
+
+def test_no_rule_shadows_a_model_permission(db):
+    """A rule named like a model permission would answer for it, in the admin too."""
+    from django.contrib.auth.models import Permission
+    from rules.permissions import permissions
+
+    model_perms = {
+        f"{app}.{codename}"
+        for app, codename in Permission.objects.values_list("content_type__app_label", "codename")
+    }
+    assert not set(permissions) & model_perms
