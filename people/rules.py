@@ -13,6 +13,8 @@ every rule. Roles are groups (people/roles.py): a user may hold several.
 """
 
 import rules
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from rules.contrib.views import permission_required
 
 from .roles import ROLE_GROUPS, Role, group_names
@@ -22,6 +24,15 @@ def require(perm: str, fn=None):
     """View decorator: 403 (the styled page) unless the rule holds; ``fn(request, *args,
     **kwargs)`` gives the object for an object rule. The login itself is the middleware's."""
     return permission_required(perm, fn=fn, raise_exception=True)
+
+
+def runnable_or_404(user, queryset, pk):
+    """The interview ``pk`` of ``queryset`` if ``can_run`` holds (its interviewer, who still has
+    the interviewer role); 404 otherwise, so nobody learns whose interview it is."""
+    interview = get_object_or_404(queryset.owned_by(user), pk=pk)
+    if not user.has_perm("interviews.run_interview", interview):
+        raise Http404("No such interview of yours.")
+    return interview
 
 
 # Roles ---------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ from interviews.models import (
     LoopStage,
     Status,
 )
-from people.rules import require
+from people.rules import require, runnable_or_404
 from questionbank.models import Kind, Question, Topic
 from questionbank.models import Status as QuestionStatus
 from questionbank.views import bank_page
@@ -257,9 +257,7 @@ def _failed(request, interview: Interview, next_url: str, error: str):
 
 
 def _owned(request, pk: int) -> Interview:
-    return get_object_or_404(
-        Interview.objects.owned_by(request.user).select_related("candidate", "level"), pk=pk
-    )
+    return runnable_or_404(request.user, Interview.objects.select_related("candidate", "level"), pk)
 
 
 def _not_draft_error(interview: Interview) -> str:
@@ -324,10 +322,10 @@ def interview_new(request):
 
 @require_GET
 @login_required
-@require("people.has_role")  # the object rule: only its interviewer (404 else)
+@require("people.has_role")  # + can_run: runnable_or_404
 @vary_on_headers("HX-Request", "HX-Target")
 def compose(request, pk: int):
-    interview = get_object_or_404(Interview.objects.owned_by(request.user).with_items(), pk=pk)
+    interview = runnable_or_404(request.user, Interview.objects.with_items(), pk)
     if not interview.is_draft:
         if request.htmx:
             return HttpResponseClientRedirect(interview.get_absolute_url())
@@ -383,7 +381,7 @@ def _asked_before(interview: Interview, question: Question):
 
 @require_POST
 @login_required
-@require("people.has_role")  # the object rule: only its interviewer (404 else)
+@require("people.has_role")  # + can_run: runnable_or_404
 def add_question(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)
@@ -422,7 +420,7 @@ def _confirm_repeat(request, interview: Interview, question: Question, next_url:
 
 @require_POST
 @login_required
-@require("people.has_role")  # the object rule: only its interviewer (404 else)
+@require("people.has_role")  # + can_run: runnable_or_404
 def remove_question(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)
@@ -443,7 +441,7 @@ def remove_question(request, pk: int):
 
 @require_POST
 @login_required
-@require("people.has_role")  # the object rule: only its interviewer (404 else)
+@require("people.has_role")  # + can_run: runnable_or_404
 def move_question(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)
@@ -470,7 +468,7 @@ def move_question(request, pk: int):
 
 @require_POST
 @login_required
-@require("people.has_role")  # the object rule: only its interviewer (404 else)
+@require("people.has_role")  # + can_run: runnable_or_404
 def reorder(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)
@@ -485,7 +483,7 @@ def reorder(request, pk: int):
 
 @require_POST
 @login_required
-@require("people.has_role")  # the object rule: only its interviewer (404 else)
+@require("people.has_role")  # + can_run: runnable_or_404
 def autocompose(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)
@@ -557,7 +555,7 @@ def _composed(request, interview, form, next_url, result):
 
 @require_POST
 @login_required
-@require("people.has_role")  # the object rule: only its interviewer (404 else)
+@require("people.has_role")  # + can_run: runnable_or_404
 def save_kit(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)

@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from people.models import AuditEvent, Verb
-from people.rules import require
+from people.rules import require, runnable_or_404
 from people.services import audit_record
 
 from .. import reports, services
@@ -47,10 +47,10 @@ def scorecard(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@require("people.has_role")  # the object rule: only its interviewer (404 else)
+@require("people.has_role")  # + can_run: runnable_or_404
 @vary_on_headers("HX-Request")
 def amend(request, pk: int):
-    interview = get_object_or_404(Interview.objects.owned_by(request.user).with_items(), pk=pk)
+    interview = runnable_or_404(request.user, Interview.objects.with_items(), pk)
     template = "interviews/amend.html"
     if request.htmx:
         template += "#amend-form"

@@ -646,3 +646,16 @@ def test_no_rule_shadows_a_model_permission(db):
         for app, codename in Permission.objects.values_list("content_type__app_label", "codename")
     }
     assert not set(permissions) & model_perms
+
+
+def test_an_interviewer_who_loses_the_role_no_longer_runs_their_interviews(client, world):
+    ines = world["users"]["assigned"]
+    ines.groups.set([Group.objects.get(name="Hiring managers")])
+    client.force_login(ines)
+    before = fingerprint()
+    assert client.get(reverse("interviews:live", args=[world["live"].pk])).status_code == 404
+    url = reverse("interviews:score", args=[world["live"].pk, world["live_item"].pk])
+    assert client.post(url, {"score": "1"}).status_code == 404
+    assert fingerprint() == before
+    # As a hiring manager she still reads the scorecard.
+    assert client.get(reverse("interviews:scorecard", args=[world["done"].pk])).status_code == 200
