@@ -49,6 +49,58 @@ def measure(label, fn, repeat=5):
     return result
 
 
+def admin_import(client, *, rows: int):
+    """The admin's question import of a CSV of `rows` new questions: (preview, confirm)."""
+    import csv
+    import io
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from questionbank.models import Level, Topic
+
+    levels = list(Level.objects.values_list("slug", flat=True))
+    topics = list(Topic.objects.values_list("slug", flat=True))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "text", "kind", "difficulty", "levels", "topics"])
+    for i in range(rows):
+        writer.writerow(
+            [
+                "",
+                f"Bench import question {i}: how would you evaluate subject {i % 37}?",
+                ["conceptual", "coding", "scenario"][i % 3],
+                i % 5 + 1,
+                ",".join(levels[: i % len(levels) + 1]),
+                ",".join({topics[i % len(topics)], topics[(i * 7) % len(topics)]}),
+            ]
+        )
+    content = out.getvalue().encode()
+    state = {}
+
+    def preview():
+        upload = SimpleUploadedFile("bench.csv", content, content_type="text/csv")
+        response = client.post(
+            "/admin/questionbank/question/import/",
+            {"resource": "0", "import_file": upload, "format": "0"},
+        )
+        html = response.content.decode()
+        if 'name="import_file_name"' not in html:
+            raise SystemExit("the bench import preview found errors")
+        state["fields"] = dict(
+            re.findall(
+                r'name="(import_file_name|original_file_name|format|resource)" value="([^"]*)"',
+                html,
+            )
+        )
+        return response
+
+    def confirm():
+        return client.post("/admin/questionbank/question/process_import/", state["fields"])
+
+    return preview, confirm
+
+
 def main():
     setup_test_environment()
     db = connections["default"]
@@ -105,6 +157,10 @@ def main():
             lambda: similar_questions("How does attention scale with sequence length?"),
         )
 
+    import_preview, import_confirm = admin_import(client, rows=1000)
+    measure(f"admin import preview, 1000 rows ({n} in the bank)", import_preview, repeat=3)
+    measure("admin import confirm, 1000 rows (writes them)", import_confirm, repeat=1)
+
     candidate = services.candidate_create(name="Bench Candidate", level=engineer, created_by=user)
     interview = services.interview_create(
         interviewer=user, candidate=candidate, level=engineer, planned_minutes=240
@@ -140,6 +196,32 @@ def main():
     measure("scorecard, 40 questions", lambda: client.get(f"/interviews/{interview.pk}/"))
     measure("candidate debrief", lambda: client.get(f"/candidates/{candidate.pk}/"))
     measure("dashboard", lambda: client.get("/"))
+
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from interviews.models import Interview
+
+    start = timezone.now()
+    Interview.objects.bulk_create(
+        Interview(
+            candidate=candidate,
+            interviewer=user,
+            level=engineer,
+            title=f"Bench interview {i}",
+            planned_minutes=45,
+            scheduled_at=start + timedelta(hours=i) if i % 2 else None,
+        )
+        for i in range(500)
+    )
+    measure("interviews page, 500 interviews", lambda: client.get("/interviews/"))
+    measure(
+        "interviews page, searched, sorted, page 3 (htmx)",
+        lambda: client.get(
+            "/interviews/?q=bench&sort=candidate&page=3", headers={"HX-Request": "true"}
+        ),
+    )
 
     width = max(len(r[0]) for r in ROWS)
     print(f"\nInterview Kit benchmark on {db.vendor} ({os.cpu_count()} cores)\n")

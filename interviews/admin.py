@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from . import services
 from .models import (
     Amendment,
     Candidate,
+    ErasureRecord,
     Interview,
     InterviewQuestion,
     Kit,
@@ -15,10 +17,11 @@ from .models import (
 
 @admin.register(Candidate)
 class CandidateAdmin(admin.ModelAdmin):
-    """Deleting a candidate deletes everything about them: interviews, scores, notes, amendments."""
+    """Deleting a candidate erases everything about them (services.candidate_erase): interviews,
+    scores, notes, amendments, and what this admin's history says about them."""
 
     list_display = ("name", "email", "level", "interview_count", "created_by", "created_at")
-    list_filter = ("level",)
+    list_filter = ("level", ("archived_at", admin.EmptyFieldListFilter))
     search_fields = ("name", "email")
     readonly_fields = ("created_by", "created_at")
 
@@ -33,6 +36,35 @@ class CandidateAdmin(admin.ModelAdmin):
     @admin.display(description="Interviews", ordering="interview_count")
     def interview_count(self, obj):
         return obj.interview_count
+
+    def delete_model(self, request, obj):
+        services.candidate_erase(candidate=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for candidate in queryset:
+            services.candidate_erase(candidate=candidate, by=request.user)
+
+    def response_delete(self, request, obj_display, obj_id):
+        # The confirmation message must not carry the erased name either.
+        return super().response_delete(request, services.ERASED, obj_id)
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(admin.ModelAdmin):
+    """What is left of erased candidates: anonymous counts, read only."""
+
+    list_display = ("erased_at", "reason", "erased_by", "interviews", "submitted_interviews")
+    list_filter = ("reason",)
+    list_select_related = ("erased_by",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class InterviewQuestionInline(admin.TabularInline):
@@ -68,6 +100,7 @@ class InterviewAdmin(admin.ModelAdmin):
         "level",
         "status",
         "recommendation",
+        "scheduled_at",
         "submitted_at",
     )
     list_filter = ("status", "level", "recommendation")

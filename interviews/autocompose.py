@@ -19,8 +19,14 @@ The rules (issue 3, "Auto-compose"):
 - difficulty never decreases along the session (easy to hard), and the picks spread over the
   difficulties rather than bunching on one;
 - at least one behavioral question when behavioral is requested (see ``behavioral_requested``);
+- kinds mixed by level: an Engineer or Scientist session of 45 minutes or more includes a
+  coding or system-design question whenever some valid session has one, unless the
+  interviewer leaves those kinds out (``kinds``; see ``technical_wanted``);
 - no two picks are near-duplicates (see ``near_duplicates``);
 - deterministic: the same inputs and seed give the same session, whatever the input order.
+
+Each pick's reason reads as plain words: "Chosen for RAG: 2nd of 3 topic slots (15 min against
+its 15-min share, weight 50%); difficulty 3 keeps the ramp rising; 8 min."
 
 How: a greedy fill topic by topic up to each topic's share, a top-up pass towards 90% of the
 plan, and when the greedy falls short an exact knapsack over minutes (small integers) that
@@ -48,6 +54,15 @@ from questionbank.models import Kind, Question, Topic
 from . import services
 
 BEHAVIORAL_KIND = Kind.BEHAVIORAL.value
+TECHNICAL_KINDS = frozenset({Kind.CODING.value, Kind.SYSTEM_DESIGN.value})
+KIND_LABELS = {value: label.lower() for value, label in Kind.choices}
+# Kinds mixed in by level: an interview of at least this many minutes at one of these levels
+# includes a coding or system-design question when one fits.
+TECHNICAL_LEVELS = frozenset({"engineer", "scientist"})
+TECHNICAL_MIN_MINUTES = 45
+# The required kinds a set of questions has, as bits (the exact pass's second dimension).
+BEHAVIORAL, TECHNICAL = 1, 2
+FEATURE_STATES = 4
 BEHAVIORAL_SLUG_MARK = "behavio"  # behavioral, behavioural
 # Near-duplicates: token-set Jaccard of content words above 3/5 (0.6), compared exactly in integers.
 NEAR_DUPLICATE_NUM, NEAR_DUPLICATE_DEN = 3, 5
@@ -77,6 +92,11 @@ class Item:
     @property
     def is_behavioral(self) -> bool:
         return self.kind == BEHAVIORAL_KIND
+
+    @property
+    def is_technical(self) -> bool:
+        """A coding or system-design question."""
+        return self.kind in TECHNICAL_KINDS
 
 
 @dataclass(frozen=True)
@@ -252,6 +272,23 @@ def behavioral_requested(items: Iterable[Item], topic_weights: Mapping[str, floa
     return bool(behavioral_topics(items, _clean_weights(topic_weights)[0]))
 
 
+def technical_wanted(
+    *, level: str, planned_minutes: int, kinds: Iterable[str] | None = None
+) -> bool:
+    """Does the session mix in a coding or system-design question?
+
+    Yes for an Engineer or Scientist interview (by level slug) of 45 minutes or more, unless
+    the interviewer left both kinds out (``kinds``: the kinds to include, None for all).
+    Mixed in only when one fits with the other rules.
+    """
+    allowed = TECHNICAL_KINDS if kinds is None else TECHNICAL_KINDS & set(kinds)
+    return (
+        bool(allowed)
+        and level.casefold() in TECHNICAL_LEVELS
+        and int(planned_minutes) >= TECHNICAL_MIN_MINUTES
+    )
+
+
 # --- The pure core ----------------------------------------------------------------------------
 
 
@@ -286,12 +323,18 @@ def compose(
     exclude_ids: Iterable[int] = (),
     topic_labels: Mapping[str, str] | None = None,
     require_behavioral: bool | None = None,
+    level: str = "",
+    kinds: Iterable[str] | None = None,
+    require_technical: bool | None = None,
 ) -> Result:
     """A balanced session from ``items``, or the problems that make the request impossible.
 
     ``topic_weights`` maps topic slugs to positive weights (a topic with weight 0 is not
     requested). ``topic_labels`` gives topic names for the reasons (default: the slugs).
-    ``require_behavioral`` overrides ``behavioral_requested()``.
+    ``require_behavioral`` overrides ``behavioral_requested()``. ``kinds`` are the kinds of
+    question to use (default: all). ``level`` (a level slug) and the plan decide whether the
+    session mixes in a coding or system-design question (``technical_wanted()``);
+    ``require_technical`` overrides that.
     """
     labels = dict(topic_labels or {})
 
@@ -306,6 +349,9 @@ def compose(
         return _problem(f"Topic weights must be positive numbers: check {_join(bad)}.")
     if not weights:
         return _problem("Choose at least one topic to cover.")
+    kind_set = None if kinds is None else frozenset(kinds)
+    if kind_set is not None and not kind_set:
+        return _problem("Choose at least one kind of question to include.")
 
     # Inputs in one canonical order (by id), one item per id.
     all_items: list[Item] = []
@@ -326,6 +372,14 @@ def compose(
             f"No questions for the chosen topics ({_join([label(t) for t in weights])}): "
             "choose other topics."
         )
+    if kind_set is not None:
+        of_kinds = [it for it in in_topics if it.kind in kind_set]
+        if not of_kinds:
+            return _problem(
+                "No questions of the chosen kinds for the chosen topics: include more kinds "
+                "or choose other topics."
+            )
+        in_topics = of_kinds
     available = [it for it in in_topics if it.id not in excluded]
     if not available:
         return _problem(
@@ -343,11 +397,12 @@ def compose(
     if asked := len(in_topics) - len(available):
         notes.append(f"Left out {asked} question(s) already asked to this candidate.")
 
-    need_behavioral = (
-        behavioral_requested(all_items, weights)
-        if require_behavioral is None
-        else bool(require_behavioral)
-    )
+    if require_behavioral is not None:
+        need_behavioral = bool(require_behavioral)
+    else:
+        need_behavioral = behavioral_requested(all_items, weights) and (
+            kind_set is None or BEHAVIORAL_KIND in kind_set
+        )
     if need_behavioral and not any(it.is_behavioral for it in pool):
         if not any(it.is_behavioral for it in in_topics):
             why = "the chosen topics have no behavioral question"
@@ -372,6 +427,37 @@ def compose(
             notes=notes,
         )
 
+    fill = {
+        "plan": plan,
+        "weights": weights,
+        "seed": seed,
+        "home": home,
+        "label": label,
+        "need_behavioral": need_behavioral,
+    }
+    if require_technical is not None:
+        want_technical = bool(require_technical)
+    else:
+        want_technical = technical_wanted(level=level, planned_minutes=plan, kinds=kind_set)
+    if not want_technical:
+        return _fill(pool, **fill, need_technical=False, notes=notes)
+    if require_technical or any(it.is_technical for it in pool):
+        result = _fill(pool, **fill, need_technical=True, notes=notes)
+        if result.ok or require_technical:
+            return result
+    result = _fill(pool, **fill, need_technical=False, notes=notes)
+    if result.ok:
+        result.notes.append(
+            "No coding or system-design question fits this plan with the chosen topics and "
+            "the other rules, so the session has none."
+        )
+    return result
+
+
+def _fill(pool, *, plan, weights, seed, home, label, need_behavioral, need_technical, notes):
+    """The session from a non-empty pool: greedy, top-up, then the exact pass if needed."""
+    notes = list(notes)
+    low = lower_bound(plan)
     rng = random.Random(seed)
     order = list(pool)
     rng.shuffle(order)
@@ -388,6 +474,7 @@ def compose(
     candidates: dict[str, list[Item]] = defaultdict(list)
     for it in sorted(pool, key=lambda it: rank[it.id]):
         candidates[home(it)].append(it)
+    need = (BEHAVIORAL if need_behavioral else 0) | (TECHNICAL if need_technical else 0)
 
     # Greedy state.
     picked: list[Item] = []
@@ -395,7 +482,8 @@ def compose(
     blocked: set[int] = set()  # near-duplicates of a pick
     filled: Counter[str] = Counter()
     per_difficulty: Counter[int] = Counter()
-    stage: dict[int, str] = {}  # why each question was taken: behavioral, share, top-up, exact
+    # Why each question was taken: behavioral, technical, share, top-up, exact.
+    stage: dict[int, str] = {}
     total = 0
 
     def add(it: Item, why: str) -> None:
@@ -426,7 +514,8 @@ def compose(
                 best, best_key = it, key
         return best
 
-    # 1. The behavioral question first, preferably one within its topic's share.
+    # 1. The behavioral question first, then the technical one, preferably within their
+    # topics' shares.
     if need_behavioral:
         behavioral = [it for it in order if it.is_behavioral]
         first = choose(
@@ -434,6 +523,16 @@ def compose(
         )
         if first is not None:
             add(first, "behavioral")
+    if need_technical:
+        # The one that overshoots its topic's share least (coding and system-design
+        # questions are long), so the weights still steer the session.
+        technical = sorted(
+            (it for it in order if it.is_technical),
+            key=lambda it: max(0, it.minutes - (target[home(it)] - filled[home(it)])),
+        )
+        first = choose(technical[:1], lambda it: True) or choose(technical, lambda it: True)
+        if first is not None:
+            add(first, "technical")
 
     # 2. Proportional fill: the topic furthest below its share takes its next question.
     closed: set[str] = set()
@@ -470,17 +569,17 @@ def compose(
         else:
             break
 
-    # 4. Exact fallback when the greedy missed the band (or the behavioral question).
+    # 4. Exact fallback when the greedy missed the band (or a required kind).
     final = picked
-    if total < low or (need_behavioral and not any(it.is_behavioral for it in picked)):
+    have = 0
+    for it in picked:
+        have |= _features(it)
+    if total < low or have & need != need:
         final, longest = _exact_fill(
-            pool, plan=plan, low=low, need_behavioral=need_behavioral, keep=picked_ids, rank=rank
+            pool, plan=plan, low=low, need=need, keep=picked_ids, rank=rank
         )
         if final is None:
-            return _problem(
-                _no_fit_message(pool, plan, low, longest, need_behavioral=need_behavioral),
-                notes=notes,
-            )
+            return _problem(_no_fit_message(pool, plan, low, longest, need=need), notes=notes)
 
     # Session order: easy to hard; the seeded order settles equal difficulties.
     session = sorted(final, key=lambda it: (it.difficulty, rank[it.id]))
@@ -488,6 +587,8 @@ def compose(
         stage.setdefault(it.id, "exact")
     if need_behavioral and not any(stage[it.id] == "behavioral" for it in session):
         stage[next(it.id for it in session if it.is_behavioral)] = "behavioral"
+    if need_technical and not any(stage[it.id] == "technical" for it in session):
+        stage[next(it.id for it in session if it.is_technical)] = "technical"
     return Result(
         picks=_with_reasons(
             session,
@@ -501,11 +602,16 @@ def compose(
     )
 
 
-def _no_fit_message(pool, plan, low, longest, *, need_behavioral) -> str:
+def _no_fit_message(pool, plan, low, longest, *, need) -> str:
     sizes = sorted({it.minutes for it in pool})
+    required = []
+    if need & BEHAVIORAL:
+        required.append("a behavioral question")
+    if need & TECHNICAL:
+        required.append("a coding or system-design question")
     what = "No set of the available questions"
-    if need_behavioral:
-        what = "No set of the available questions with a behavioral question"
+    if required:
+        what += " with " + " and ".join(required)
     message = (
         f"{what} adds up to {low} to {plan} minutes (90% to 100% of the plan) without "
         f"near-duplicates: the {len(pool)} question(s) take {_join([str(s) for s in sizes])} min."
@@ -531,42 +637,69 @@ def _uncovered(topics, session, home, target, label) -> list[str]:
 
 
 _STAGE_REASONS = {
-    "behavioral": "the session's behavioral question",
     "share": "",
     "top-up": "added so the session reaches 90% of the plan",
     "exact": "chosen so the session fills 90% to 100% of the plan",
 }
 
 
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _with_reasons(session, *, home, label, target, share, stage) -> list[Pick]:
+    """Each pick's reason in plain words: its topic slot, its place on the ramp, its minutes.
+
+    E.g. "Chosen for RAG: 2nd of 3 topic slots (15 min against its 15-min share, weight 50%);
+    difficulty 3 keeps the ramp rising; 8 min."
+    """
     by_topic: dict[str, list[Item]] = defaultdict(list)
     for it in session:
         by_topic[home(it)].append(it)
     filled = {t: sum(it.minutes for it in its) for t, its in by_topic.items()}
     picks = []
-    for step, it in enumerate(session, 1):
+    previous = None
+    for it in session:
         t = home(it)
         mine = by_topic[t]
         unit = max(o.minutes for o in mine)
         stages = {stage[o.id] for o in mine}
         if filled[t] < target[t] - unit / 2:
-            state = "; under-filled: no more of its questions fit the session"
+            state = ": under-filled, no more of its questions fit the session"
         elif filled[t] <= target[t] + unit / 2:
             state = ""
         elif stages & {"top-up", "exact"}:
-            state = "; above its share so the session reaches 90% of the plan"
-        elif "behavioral" in stages:
-            state = "; above its share to include a behavioral question"
+            state = ": above its share so the session reaches 90% of the plan"
+        elif stages & {"behavioral", "technical"}:
+            state = ": above its share to mix in the kinds the session needs"
         else:
-            state = "; above its share: its questions run longer than the share"
+            state = ": above its share, its questions running longer than the share"
+        slot = (
+            "its only topic slot"
+            if len(mine) == 1
+            else f"{ordinal(mine.index(it) + 1)} of {len(mine)} topic slots"
+        )
+        if previous is None:
+            ramp = f"difficulty {it.difficulty} opens the easy-to-hard ramp"
+        elif it.difficulty > previous:
+            ramp = f"difficulty {it.difficulty} keeps the ramp rising"
+        else:
+            ramp = f"difficulty {it.difficulty} keeps the ramp level"
+        previous = it.difficulty
         parts = [
-            f"{label(t)}: {mine.index(it) + 1} of {len(mine)} for this topic (weight "
-            f"{share[t]:.0%}, {filled[t]} of {target[t]} planned min{state})",
-            f"difficulty {it.difficulty}, step {step} of {len(session)} on the easy-to-hard ramp",
-            f"{it.minutes} min",
+            f"Chosen for {label(t)}: {slot} ({filled[t]} min against its {target[t]}-min share, "
+            f"weight {share[t]:.0%}{state})",
+            ramp,
         ]
-        if why := _STAGE_REASONS[stage[it.id]]:
+        if stage[it.id] == "behavioral":
+            parts.append("it is the session's behavioral question")
+        elif stage[it.id] == "technical":
+            parts.append(f"it is the session's {KIND_LABELS.get(it.kind, it.kind)} question")
+        elif why := _STAGE_REASONS[stage[it.id]]:
             parts.append(why)
+        parts.append(f"{it.minutes} min.")
         picks.append(Pick(item=it, reason="; ".join(parts)))
     return picks
 
@@ -595,18 +728,23 @@ def _clusters(pool: list[Item], graph: dict[int, set[int]]) -> list[list[Item]]:
     return clusters
 
 
-Option = tuple[int, bool, int, tuple[Item, ...]]  # minutes, has behavioral, value, items
+Option = tuple[int, int, int, tuple[Item, ...]]  # minutes, features, value, items
 
 
-def _groups(pool, graph, *, plan, keep, rank, need_behavioral) -> list[list[Option]]:
+def _features(it: Item) -> int:
+    """The required kinds a question brings, as bits: BEHAVIORAL, TECHNICAL."""
+    return (BEHAVIORAL if it.is_behavioral else 0) | (TECHNICAL if it.is_technical else 0)
+
+
+def _groups(pool, graph, *, plan, keep, rank, need) -> list[list[Option]]:
     """The knapsack's groups: from each group take at most one option.
 
     A lone question is a group of one option. A cluster of near-duplicates is one group whose
-    options are its near-duplicate-free subsets, one per (minutes, behavioral) pair, the most
+    options are its near-duplicate-free subsets, one per (minutes, features) pair, the most
     valuable (kept picks are worth ``KEEP_VALUE``, others 1). A cluster larger than
     ``EXACT_CLUSTER_LIMIT`` (a long chain of rewordings) is thinned to one maximal
-    near-duplicate-free subset, kept picks first, then a behavioral question, then seeded order;
-    its questions then count as lone ones.
+    near-duplicate-free subset, kept picks first, then questions of the required kinds, then
+    seeded order; its questions then count as lone ones.
     """
 
     def value(its) -> int:
@@ -619,20 +757,16 @@ def _groups(pool, graph, *, plan, keep, rank, need_behavioral) -> list[list[Opti
             chosen: list[Item] = []
             for it in sorted(
                 cluster,
-                key=lambda it: (
-                    it.id not in keep,
-                    not (need_behavioral and it.is_behavioral),
-                    rank[it.id],
-                ),
+                key=lambda it: (it.id not in keep, not (need & _features(it)), rank[it.id]),
             ):
                 if not any(o.id in graph[it.id] for o in chosen):
                     chosen.append(it)
-            groups.extend([(it.minutes, it.is_behavioral, value((it,)), (it,))] for it in chosen)
+            groups.extend([(it.minutes, _features(it), value((it,)), (it,))] for it in chosen)
             continue
         index = {it.id: i for i, it in enumerate(cluster)}
         adjacent = [sum(1 << index[o] for o in graph[it.id]) for it in cluster]
         independent = [True] * (1 << n)
-        best: dict[tuple[int, bool], Option] = {}
+        best: dict[tuple[int, int], Option] = {}
         for mask in range(1, 1 << n):
             low_bit = (mask & -mask).bit_length() - 1
             independent[mask] = independent[mask & (mask - 1)] and not adjacent[low_bit] & mask
@@ -642,7 +776,10 @@ def _groups(pool, graph, *, plan, keep, rank, need_behavioral) -> list[list[Opti
             minutes = sum(it.minutes for it in its)
             if minutes > plan:
                 continue
-            key = (minutes, any(it.is_behavioral for it in its))
+            features = 0
+            for it in its:
+                features |= _features(it)
+            key = (minutes, features)
             v = value(its)
             if key not in best or v > best[key][2]:
                 best[key] = (*key, v, its)
@@ -650,87 +787,95 @@ def _groups(pool, graph, *, plan, keep, rank, need_behavioral) -> list[list[Opti
     return groups
 
 
-def _knapsack(pool, *, plan, low, need_behavioral, keep, rank):
-    """Exact group knapsack over minutes 0..plan and "has a behavioral question".
+def _knapsack(pool, *, plan, low, need, keep, rank):
+    """Exact group knapsack over minutes 0..plan and the required kinds present (bits).
 
-    Returns (the most valuable set in the band, or None; the longest total within the plan).
+    Returns (the most valuable set in the band with every required kind, or None; the
+    longest total within the plan with them).
     """
     graph = near_duplicate_graph(pool)
-    groups = _groups(pool, graph, plan=plan, keep=keep, rank=rank, need_behavioral=need_behavioral)
+    groups = _groups(pool, graph, plan=plan, keep=keep, rank=rank, need=need)
     unreached = -1
-    best = [[unreached] * (plan + 1) for _ in range(2)]
+    best = [[unreached] * (plan + 1) for _ in range(FEATURE_STATES)]
     best[0][0] = 0
     trail = []
     for options in groups:
         new = [row[:] for row in best]
         changes: dict[tuple[int, int], tuple[int, int, int]] = {}
-        for b in (0, 1):
-            row = best[b]
+        for f in range(FEATURE_STATES):
+            row = best[f]
             for s in range(plan + 1):
                 v = row[s]
                 if v == unreached:
                     continue
-                for o, (minutes, has_b, value, _its) in enumerate(options):
+                for o, (minutes, has_f, value, _its) in enumerate(options):
                     ns = s + minutes
                     if ns > plan:
                         break  # options are sorted by minutes
-                    nb = b | has_b
-                    if v + value > new[nb][ns]:
-                        new[nb][ns] = v + value
-                        changes[(nb, ns)] = (b, s, o)
+                    nf = f | has_f
+                    if v + value > new[nf][ns]:
+                        new[nf][ns] = v + value
+                        changes[(nf, ns)] = (f, s, o)
         trail.append(changes)
         best = new
-    flags = (1,) if need_behavioral else (0, 1)
-    reachable = [(s, b) for b in flags for s in range(plan + 1) if best[b][s] != unreached]
-    longest = max((s for s, _b in reachable), default=0)
-    in_band = [(best[b][s], s, b) for s, b in reachable if s >= low]
+    flags = [f for f in range(FEATURE_STATES) if f & need == need]
+    reachable = [(s, f) for f in flags for s in range(plan + 1) if best[f][s] != unreached]
+    longest = max((s for s, _f in reachable), default=0)
+    in_band = [(best[f][s], s, f) for s, f in reachable if s >= low]
     if not in_band:
         return None, longest
-    _value, s, b = max(in_band)
+    _value, s, f = max(in_band)
     chosen: list[Item] = []
     for g in range(len(groups) - 1, -1, -1):
-        step = trail[g].get((b, s))
+        step = trail[g].get((f, s))
         if step is not None:
-            b, s, o = step
+            f, s, o = step
             chosen.extend(groups[g][o][3])
     return sorted(chosen, key=lambda it: it.id), longest
 
 
-def _reachable(pool, plan, *, need_behavioral) -> int:
-    """Totals within the plan that some set reaches, near-duplicates ignored (a bit set)."""
+def _reachable(pool, plan, *, need) -> int:
+    """Totals within the plan that some set with the required kinds reaches, near-duplicates
+    ignored (a bit set)."""
     mask = (1 << (plan + 1)) - 1
-    without_b, with_b = 1, 0
+    reach = [1] + [0] * (FEATURE_STATES - 1)  # per features present: the totals reached
     for it in pool:
-        if it.is_behavioral:
-            with_b |= ((with_b | without_b) << it.minutes) & mask
-        else:
-            with_b |= (with_b << it.minutes) & mask
-            without_b |= (without_b << it.minutes) & mask
-    return with_b if need_behavioral else with_b | without_b
+        f = _features(it)
+        new = list(reach)
+        for have, bits in enumerate(reach):
+            if bits:
+                new[have | f] |= (bits << it.minutes) & mask
+        reach = new
+    totals = 0
+    for have, bits in enumerate(reach):
+        if have & need == need:
+            totals |= bits
+    return totals
 
 
-def _exact_fill(pool, *, plan, low, need_behavioral, keep, rank):
+def _exact_fill(pool, *, plan, low, need, keep, rank):
     """A set meeting every rule, keeping as many ``keep`` ids as possible, or None.
 
     Returns (items or None, the longest total within the plan). A pool larger than
     ``EXACT_POOL_LIMIT`` is first checked for any total in the band (near-duplicates ignored,
-    bit sets: fast) and then searched on a sample (the kept picks and, per length and kind,
-    enough questions to fill the plan), the whole pool only if the sample fails.
+    bit sets: fast) and then searched on a sample (the kept picks and, per length and
+    required kinds, enough questions to fill the plan), the whole pool only if the sample
+    fails.
     """
-    search = {"plan": plan, "low": low, "need_behavioral": need_behavioral, "keep": keep}
+    search = {"plan": plan, "low": low, "need": need, "keep": keep}
     if len(pool) <= EXACT_POOL_LIMIT:
         return _knapsack(pool, **search, rank=rank)
-    reach = _reachable(pool, plan, need_behavioral=need_behavioral)
+    reach = _reachable(pool, plan, need=need)
     if not reach >> low:
         return None, max(0, reach.bit_length() - 1)
-    by_class: dict[tuple[int, bool], list[Item]] = defaultdict(list)
+    by_class: dict[tuple[int, int], list[Item]] = defaultdict(list)
     for it in sorted(pool, key=lambda it: rank[it.id]):
         if it.id not in keep:
-            by_class[(it.minutes, it.is_behavioral)].append(it)
+            by_class[(it.minutes, _features(it))].append(it)
     per_class = max(2, EXACT_POOL_LIMIT // len(by_class))
     sample = [it for it in pool if it.id in keep] + [
         it
-        for (minutes, _b), its in sorted(by_class.items())
+        for (minutes, _f), its in sorted(by_class.items())
         for it in its[: min(per_class, plan // minutes + 1)]
     ]
     found, longest = _knapsack(sorted(sample, key=lambda it: it.id), **search, rank=rank)
@@ -748,8 +893,12 @@ def autocompose_interview(
     topic_slugs: list[str] | None,
     seed: int,
     weights: dict[str, float] | None = None,
+    kinds: list[str] | None = None,
 ) -> Result:
     """Fill a draft interview with a composed session; on problems, write nothing.
+
+    ``kinds`` are the kinds of question to include (None: all); the interview's level and
+    plan decide whether a coding or system-design question is mixed in.
 
     ``topic_slugs`` None means the level's topics (those with active questions at the level)
     plus the behavioral topic. ``weights`` default to equal; a topic missing from ``weights``
@@ -815,6 +964,8 @@ def autocompose_interview(
         seed=seed,
         exclude_ids=services.asked_question_ids(interview.candidate, exclude=interview),
         topic_labels=labels,
+        level=interview.level.slug,
+        kinds=kinds,
     )
     if result.problems:
         return result

@@ -1,9 +1,14 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from config import limits
+from config.limits import bounded_text, length_constraint
 from questionbank.models import Kind, Level, Question, Score
 
 VIEW_ALL_PERMISSION = "interviews.read_all"  # a named rule of people/rules.py
@@ -15,6 +20,54 @@ def can_view_all(user) -> bool:
 
 
 class CandidateQuerySet(models.QuerySet):
+    def active(self):
+        """Not archived: what candidate lists and pickers offer."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def with_email(self, email: str):
+        """Candidates with this e-mail, whatever its case (none for an empty e-mail)."""
+        email = email.strip()
+        if not email:
+            return self.none()
+        return self.annotate(email_lower=Lower("email")).filter(email_lower=email.lower())
+
+    def past_retention(self, *, days: int | None = None, now=None):
+        """Candidates to erase under the retention rule, ``days`` being
+        settings.RETENTION_DAYS unless given. Nothing of theirs is still in progress (no draft
+        or live interview), and:
+
+        - a candidate with a loop: every loop of theirs is closed, the last more than ``days``
+          ago;
+        - a candidate with no loop: their last activity (the latest interview's submission,
+          else its creation; the candidate's own creation when they have none) is older than
+          ``days``."""
+        days = settings.RETENTION_DAYS if days is None else days
+        cutoff = (now or timezone.now()) - timedelta(days=days)
+        loops = Loop.objects.filter(candidate=OuterRef("pk"))
+        return (
+            self.exclude(interviews__status__in=[Status.DRAFT, Status.LIVE])
+            .annotate(
+                has_loop=Exists(loops),
+                has_open_loop=Exists(loops.filter(status=LoopStatus.OPEN)),
+                loop_closed_at=Subquery(
+                    loops.filter(closed_at__isnull=False)
+                    .order_by("-closed_at")
+                    .values("closed_at")[:1]
+                ),
+                last_activity=Coalesce(
+                    Max(Coalesce("interviews__submitted_at", "interviews__created_at")),
+                    "created_at",
+                ),
+            )
+            .filter(
+                Q(has_loop=False, last_activity__lt=cutoff)
+                | Q(has_loop=True, has_open_loop=False, loop_closed_at__lt=cutoff)
+            )
+        )
+
     def for_dashboard(self):
         return self.select_related("level").order_by("-created_at")
 
@@ -45,30 +98,42 @@ class CandidateQuerySet(models.QuerySet):
 
 
 class Candidate(models.Model):
-    name = models.CharField(max_length=200)
-    email = models.EmailField(blank=True)
+    name = models.CharField(max_length=limits.NAME)
+    email = models.EmailField(max_length=limits.EMAIL, blank=True)
     level = models.ForeignKey(
         Level, on_delete=models.PROTECT, related_name="candidates", verbose_name="target level"
     )
-    notes = models.TextField(blank=True)
+    notes = bounded_text(limits.CANDIDATE_NOTES, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Archived candidates are hidden from lists and pickers; their history is kept",
+    )
 
     objects = CandidateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        permissions = [("erase_candidate", "Can erase a candidate and everything about them")]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="candidate_name_not_empty"),
+            length_constraint("notes", limits.CANDIDATE_NOTES, model="candidate"),
         ]
+        indexes = [models.Index(Lower("email"), name="candidate_email_lower")]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("interviews:candidate", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Status(models.TextChoices):
@@ -97,8 +162,8 @@ class KitQuerySet(models.QuerySet):
 class Kit(models.Model):
     """A named, reusable, ordered set of questions for a level: an interview template."""
 
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=limits.NAME)
+    description = bounded_text(limits.KIT_DESCRIPTION, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kits"
     )
@@ -114,6 +179,7 @@ class Kit(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="kit_name_not_empty"),
             models.UniqueConstraint(fields=["owner", "name"], name="kit_unique_name_per_owner"),
+            length_constraint("description", limits.KIT_DESCRIPTION, model="kit"),
         ]
 
     def __str__(self):
@@ -139,6 +205,17 @@ class KitQuestion(models.Model):
         return f"{self.kit}: {self.position}"
 
 
+# The orders of the interviews page: key in the URL -> (label, ordering).
+INTERVIEW_SORTS = {
+    "-date": ("Newest first", ("-date", "-id")),
+    "date": ("Oldest first", ("date", "id")),
+    "candidate": ("Candidate A to Z", ("candidate__name", "-date", "-id")),
+    "-candidate": ("Candidate Z to A", ("-candidate__name", "-date", "-id")),
+    "status": ("Status", ("status", "-date", "-id")),
+    "title": ("Title", ("title", "-date", "-id")),
+}
+
+
 class InterviewQuerySet(models.QuerySet):
     def owned_by(self, user):
         """What a user may change: only their own interviews."""
@@ -152,6 +229,52 @@ class InterviewQuerySet(models.QuerySet):
         return self.select_related("candidate", "level").annotate(
             question_count=Count("items"),
             scored_count=Count("items", filter=Q(items__score__isnull=False)),
+        )
+
+    def with_date(self):
+        """``date``: when the interview is planned, else when it started, else was created."""
+        return self.annotate(date=Coalesce("scheduled_at", "started_at", "created_at"))
+
+    def for_list(self):
+        """The interviews page: who, for whom, at which level, how many questions, when."""
+        return (
+            self.select_related("candidate", "level", "interviewer")
+            .with_date()
+            .annotate(question_count=Count("items"))
+        )
+
+    def search(self, text: str):
+        """Every word in the title, the candidate's name or the candidate's e-mail."""
+        qs = self
+        for word in text.split():
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(candidate__name__icontains=word)
+                | Q(candidate__email__icontains=word)
+            )
+        return qs
+
+    def on_or_after(self, day):
+        """Dated (see ``with_date``) on or after this day, in the current time zone."""
+        return self.filter(date__date__gte=day)
+
+    def on_or_before(self, day):
+        return self.filter(date__date__lte=day)
+
+    def sorted_by(self, key: str):
+        """One of ``INTERVIEW_SORTS`` (needs ``with_date``); an unknown key is a ValueError."""
+        if key not in INTERVIEW_SORTS:
+            raise ValueError(f"Unknown order {key!r}")
+        return self.order_by(*INTERVIEW_SORTS[key][1])
+
+    def upcoming(self, now=None):
+        """Scheduled from now on and not yet submitted, soonest first."""
+        now = now or timezone.now()
+        return (
+            self.filter(scheduled_at__gte=now)
+            .exclude(status=Status.SUBMITTED)
+            .select_related("candidate", "level")
+            .order_by("scheduled_at", "id")
         )
 
     def with_items(self):
@@ -175,7 +298,7 @@ class Interview(models.Model):
     kit = models.ForeignKey(
         Kit, on_delete=models.SET_NULL, null=True, blank=True, related_name="interviews"
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=limits.NAME)
     planned_minutes = models.PositiveSmallIntegerField(default=45)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -183,7 +306,17 @@ class Interview(models.Model):
     recommendation = models.CharField(
         max_length=20, choices=Recommendation.choices, blank=True, default=""
     )
-    summary = models.TextField(blank=True)
+    summary = bounded_text(limits.SUMMARY, blank=True)
+    scheduled_at = models.DateTimeField(
+        "date and time", null=True, blank=True, help_text="When the interview takes place"
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)", null=True, blank=True, help_text="How long the meeting lasts"
+    )
+    schedule_sequence = models.PositiveIntegerField(
+        default=0,
+        help_text="Raised on every change of the schedule: the calendar file's SEQUENCE",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(
@@ -216,8 +349,21 @@ class Interview(models.Model):
                 condition=Q(status=Status.DRAFT) | Q(started_at__isnull=False),
                 name="interview_started_has_start_time",
             ),
+            length_constraint("summary", limits.SUMMARY, model="interview"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True)
+                | (Q(duration_minutes__gte=5) & Q(duration_minutes__lte=480)),
+                name="interview_duration_5_to_480",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True) | Q(scheduled_at__isnull=False),
+                name="interview_duration_needs_date",
+            ),
         ]
-        indexes = [models.Index(fields=["interviewer", "status"], name="interview_owner_status")]
+        indexes = [
+            models.Index(fields=["interviewer", "status"], name="interview_owner_status"),
+            models.Index(fields=["interviewer", "scheduled_at"], name="interview_owner_scheduled"),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.candidate})"
@@ -232,6 +378,13 @@ class Interview(models.Model):
     @property
     def is_draft(self):
         return self.status == Status.DRAFT
+
+    @property
+    def ends_at(self):
+        """The end of the meeting: its duration, else the planned minutes, after the start."""
+        if self.scheduled_at is None:
+            return None
+        return self.scheduled_at + timedelta(minutes=self.duration_minutes or self.planned_minutes)
 
     @property
     def is_live(self):
@@ -264,25 +417,27 @@ class InterviewQuestion(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="interview_items")
     position = models.PositiveIntegerField()
     # Snapshot, taken when added: later edits to the bank never change a past interview.
-    text = models.TextField()
+    text = bounded_text(limits.QUESTION_TEXT)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     difficulty = models.PositiveSmallIntegerField()
     anchors = models.JSONField(default=dict, help_text='{"1": "Poor ...", ..., "4": "..."}')
-    guidance = models.TextField(blank=True)
-    follow_ups = models.TextField(blank=True)
-    red_flags = models.TextField(blank=True)
+    guidance = bounded_text(limits.GUIDANCE, blank=True)
+    follow_ups = bounded_text(limits.GUIDANCE, blank=True)
+    red_flags = bounded_text(limits.GUIDANCE, blank=True)
     topics = models.JSONField(default=list, help_text="[[slug, name], ...] at the time of adding")
     estimated_minutes = models.PositiveSmallIntegerField(default=5)
     # Scoring.
     score = models.PositiveSmallIntegerField(choices=Score.choices, null=True, blank=True)
     skipped = models.BooleanField(default=False)
-    notes = models.TextField(blank=True)
+    notes = bounded_text(limits.NOTES, blank=True)
     notes_version = models.PositiveIntegerField(
         default=0, help_text="Raised on every notes save; a save based on an older one is refused"
     )
     seconds_spent = models.PositiveIntegerField(default=0)
     planned = models.BooleanField(default=True, help_text="False when added during the interview")
-    reason = models.CharField(max_length=300, blank=True, help_text="Why auto-compose chose it")
+    reason = models.CharField(
+        max_length=limits.REASON, blank=True, help_text="Why auto-compose chose it"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -306,6 +461,7 @@ class InterviewQuestion(models.Model):
                 condition=Q(difficulty__gte=1) & Q(difficulty__lte=5),
                 name="interviewquestion_difficulty_1_to_5",
             ),
+            length_constraint("notes", limits.NOTES, model="interviewquestion"),
         ]
 
     def __str__(self):
@@ -351,7 +507,7 @@ class Amendment(models.Model):
     interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="amendments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField()
+    reason = bounded_text(limits.AMEND_REASON)
     changes = models.JSONField(
         default=list, help_text='[{"field": ..., "question": ..., "old": ..., "new": ...}]'
     )
@@ -360,6 +516,7 @@ class Amendment(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="amendment_reason_not_empty"),
+            length_constraint("reason", limits.AMEND_REASON, model="amendment"),
         ]
 
     def __str__(self):
@@ -501,3 +658,38 @@ class LoopStage(models.Model):
     def started(self) -> bool:
         """Its interview has started: the stage can no longer change hands."""
         return self.interview is not None and not self.interview.is_draft
+
+
+class ErasureReason(models.TextChoices):
+    REQUEST = "request", "Erased on request"
+    RETENTION = "retention", "Retention period over"
+
+
+class ErasureRecord(models.Model):
+    """What is left of an erased candidate: anonymous counts, never a name or a text."""
+
+    erased_at = models.DateTimeField(default=timezone.now)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for the retention command",
+    )
+    reason = models.CharField(max_length=10, choices=ErasureReason.choices)
+    interviews = models.PositiveIntegerField(default=0)
+    submitted_interviews = models.PositiveIntegerField(default=0)
+    questions = models.PositiveIntegerField(default=0)
+    amendments = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-erased_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=ErasureReason.values), name="erasurerecord_reason_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Erasure of {self.erased_at:%Y-%m-%d %H:%M} ({self.get_reason_display()})"

@@ -5,20 +5,34 @@ Every function checks that the interview is in a state that allows the change an
 """
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from people.models import Verb
+from config import limits
+from people.models import AuditEvent, Verb
 from people.roles import Role, group_names
 from people.services import audit_record
 from questionbank.models import Level, Question, Topic, rubrics_by_kind
+from webhooks.models import Event
+from webhooks.payloads import (
+    candidate_erased_payload,
+    scorecard_amended_payload,
+    scorecard_payload,
+)
+from webhooks.services import deliveries_forget_candidate, emit
 
 from .models import (
     Amendment,
     Candidate,
+    ErasureReason,
+    ErasureRecord,
     Interview,
     InterviewQuestion,
     Kit,
@@ -74,6 +88,14 @@ class StaleScorecard(ValidationError):
         )
 
 
+def _check_length(field: str, text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise ValidationError(
+            {field: f"This text has {len(text):,} characters; at most {limit:,} are kept."},
+            code="max_length",
+        )
+
+
 def asked_question_ids(candidate: Candidate, *, exclude: Interview | None = None) -> set[int]:
     """Bank questions this candidate was already asked in another (live or submitted)
     interview, or that another interview of the same loop plans (drafts too): one query."""
@@ -86,15 +108,112 @@ def asked_question_ids(candidate: Candidate, *, exclude: Interview | None = None
     return set(qs.values_list("question_id", flat=True))
 
 
+def _duplicate_email_error(existing: Sequence[Candidate]) -> ValidationError:
+    names = ", ".join(f"{c.name} ({c.level.name})" for c in existing)
+    return ValidationError(
+        {
+            "email": ValidationError(
+                f"A candidate with this e-mail already exists: {names}. "
+                "Use the existing candidate, or confirm that this is another person.",
+                code="duplicate_email",
+            )
+        }
+    )
+
+
 @transaction.atomic
-def candidate_create(*, name: str, level: Level, created_by, email: str = "", notes: str = ""):
+def candidate_create(
+    *,
+    name: str,
+    level: Level,
+    created_by,
+    email: str = "",
+    notes: str = "",
+    allow_duplicate_email: bool = False,
+) -> Candidate:
+    """A new candidate; refused when the e-mail is already a candidate's (any case) unless
+    ``allow_duplicate_email``."""
+    email = email.strip()
+    if not allow_duplicate_email:
+        existing = list(Candidate.objects.with_email(email).select_related("level"))
+        if existing:
+            raise _duplicate_email_error(existing)
     candidate = Candidate(
-        name=name.strip(), email=email.strip(), level=level, notes=notes, created_by=created_by
+        name=name.strip(), email=email, level=level, notes=notes, created_by=created_by
     )
     candidate.full_clean()
     candidate.save()
     audit_record(actor=created_by, verb=Verb.CREATE, target=candidate, candidate=candidate)
     return candidate
+
+
+def _lock_candidates(*candidates: Candidate) -> list[Candidate]:
+    """Re-read candidates under row locks, in primary-key order (no deadlock between two merges)."""
+    pks = [c.pk for c in candidates]
+    locked = Candidate.objects.select_for_update().filter(pk__in=pks).order_by("pk").in_bulk()
+    if len(locked) != len(set(pks)):
+        raise ValidationError("That candidate no longer exists.", code="missing")
+    return [locked[pk] for pk in pks]
+
+
+@transaction.atomic
+def candidate_set_archived(*, candidate: Candidate, archived: bool, actor=None) -> Candidate:
+    """Archive (hide from lists and pickers, keep everything) or bring a candidate back."""
+    (candidate,) = _lock_candidates(candidate)
+    if archived == (candidate.archived_at is not None):
+        return candidate
+    candidate.archived_at = timezone.now() if archived else None
+    candidate.save(update_fields=["archived_at"])
+    verb = Verb.ARCHIVE if archived else Verb.UNARCHIVE
+    audit_record(actor=actor, verb=verb, target=candidate, candidate=candidate)
+    return candidate
+
+
+def _merge_loops(*, keep: Candidate, duplicate: Candidate) -> None:
+    """The duplicate's loops become ``keep``'s. Both may have an open loop (one per candidate):
+    then the duplicate's open stages join ``keep``'s open loop after its own, and the emptied
+    loop goes."""
+    keep_open = Loop.objects.select_for_update().open().filter(candidate=keep).first()
+    duplicate_open = Loop.objects.select_for_update().open().filter(candidate=duplicate).first()
+    if keep_open is not None and duplicate_open is not None:
+        last = keep_open.stages.aggregate(m=Max("position"))["m"] or 0
+        duplicate_open.stages.update(loop=keep_open, position=F("position") + last)
+        duplicate_open.delete()
+    Loop.objects.filter(candidate=duplicate).update(candidate=keep)
+
+
+@transaction.atomic
+def candidate_merge(*, keep: Candidate, duplicate: Candidate, actor=None) -> Candidate:
+    """Move the duplicate's interviews, loops (with their stages), audit trail and notes to
+    ``keep``, then delete the duplicate.
+
+    ``keep`` also takes the duplicate's e-mail when it has none. Nothing else changes."""
+    if keep.pk == duplicate.pk:
+        raise ValidationError("A candidate cannot be merged into itself.", code="same")
+    keep, duplicate = _lock_candidates(keep, duplicate)
+    Interview.objects.filter(candidate=duplicate).update(candidate=keep)
+    _merge_loops(keep=keep, duplicate=duplicate)
+    # The trail follows the person (rows unchanged otherwise: who, what, when stay).
+    AuditEvent.objects.filter(candidate=duplicate).update(candidate=keep)
+    fields = []
+    if duplicate.notes.strip():
+        added = f"Merged from {duplicate.name} ({duplicate.pk}):\n{duplicate.notes.strip()}"
+        keep.notes = f"{keep.notes.rstrip()}\n\n{added}" if keep.notes.strip() else added
+        fields.append("notes")
+    if not keep.email and duplicate.email:
+        keep.email = duplicate.email
+        fields.append("email")
+    if fields:
+        keep.save(update_fields=fields)
+    audit_record(
+        actor=actor,
+        verb=Verb.MERGE,
+        target=keep,
+        candidate=keep,
+        summary=f"{duplicate.name} (#{duplicate.pk})",
+    )
+    duplicate.delete()
+    return keep
 
 
 @transaction.atomic
@@ -107,6 +226,8 @@ def interview_create(
     title: str = "",
     kit: Kit | None = None,
     stage: LoopStage | None = None,
+    scheduled_at: datetime | None = None,
+    duration_minutes: int | None = None,
 ) -> Interview:
     """A draft; with ``stage``, the interview of that loop stage (one per stage)."""
     if stage is not None:
@@ -122,7 +243,10 @@ def interview_create(
         planned_minutes=planned_minutes,
         title=title.strip() or f"{level.name} interview with {candidate.name}",
         kit=kit,
+        scheduled_at=scheduled_at,
+        duration_minutes=duration_minutes,
     )
+    _check_schedule(interview)
     interview.full_clean()
     interview.save()
     if stage is not None:
@@ -139,6 +263,59 @@ def interview_create(
         candidate=candidate,
     )
     return interview
+
+
+def _check_schedule(interview: Interview) -> None:
+    if interview.scheduled_at is not None and timezone.is_naive(interview.scheduled_at):
+        raise ValueError("scheduled_at must be timezone-aware")
+    if interview.duration_minutes is not None and interview.scheduled_at is None:
+        raise ValidationError(
+            {"duration_minutes": "Give the date and time too, or leave the duration empty."},
+            code="duration_without_date",
+        )
+
+
+@transaction.atomic
+def interview_update_details(
+    *,
+    interview: Interview,
+    title: str,
+    planned_minutes: int,
+    level: Level,
+    scheduled_at: datetime | None = None,
+    duration_minutes: int | None = None,
+) -> Interview:
+    """Change a draft's details. A change of date, time or duration raises the schedule's
+    sequence, so a calendar file downloaded again replaces the event."""
+    interview = _lock(interview)
+    _require_status(interview, Status.DRAFT, action="edit the details")
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": "Enter a title."}, code="title")
+    schedule_changed = (interview.scheduled_at, interview.duration_minutes) != (
+        scheduled_at,
+        duration_minutes,
+    )
+    interview.title = title
+    interview.planned_minutes = planned_minutes
+    interview.level = level
+    interview.scheduled_at = scheduled_at
+    interview.duration_minutes = duration_minutes
+    _check_schedule(interview)
+    if schedule_changed:
+        interview.schedule_sequence += 1
+    interview.full_clean()
+    interview.save()
+    return interview
+
+
+@transaction.atomic
+def interview_discard(*, interview: Interview) -> None:
+    """Delete a draft and its questions; its candidate, kit and other interviews stay."""
+    interview = _lock(interview)
+    _require_status(interview, Status.DRAFT, action="discard")
+    interview.items.all().delete()
+    interview.delete()
 
 
 def _append_questions(
@@ -337,9 +514,11 @@ def interview_submit(
         errors["summary"] = "Write a summary of the interview."
     open_count = interview.items.filter(score__isnull=True, skipped=False).count()
     if open_count and not allow_unscored:
+        n = open_count
         errors["allow_unscored"] = (
-            f"{open_count} question(s) have no score and were not skipped. Score or skip them, "
-            "or confirm that you leave them unscored."
+            f"{n} question{pluralize(n)} {pluralize(n, 'has,have')} no score and "
+            f"{pluralize(n, 'was,were')} not skipped. Score or skip {pluralize(n, 'it,them')}, "
+            f"or confirm that you leave {pluralize(n, 'it,them')} unscored."
         )
     if errors:
         raise ValidationError(errors)
@@ -357,6 +536,7 @@ def interview_submit(
         candidate_id=interview.candidate_id,
         summary=f"Recommendation: {interview.get_recommendation_display()}",
     )
+    emit(Event.SCORECARD_SUBMITTED, scorecard_payload(interview))
     return interview
 
 
@@ -382,6 +562,11 @@ def interview_amend(
         raise StaleScorecard(interview)
     if not reason.strip():
         raise ValidationError({"reason": "Say why you amend the scorecard."})
+    _check_length("reason", reason, limits.AMEND_REASON)
+    if summary is not None:
+        _check_length("summary", summary, limits.SUMMARY)
+    for text in (notes or {}).values():
+        _check_length("notes", text, limits.NOTES)
     changes = []
     if recommendation is not None and recommendation != interview.recommendation:
         if recommendation not in Recommendation.values:
@@ -435,6 +620,7 @@ def interview_amend(
         candidate_id=interview.candidate_id,
         summary=f"{len(changes)} change(s): {reason.strip()}",
     )
+    emit(Event.SCORECARD_AMENDED, scorecard_amended_payload(interview, amendment))
     return amendment
 
 
@@ -650,3 +836,74 @@ def stage_for_new_interview(*, candidate: Candidate, interviewer) -> LoopStage:
     raise ValidationError(
         f"No stage of {candidate.name}'s loop is assigned to you.", code="not_assigned"
     )
+
+
+ERASED = "(erased)"
+
+
+@transaction.atomic
+def candidate_erase(
+    *, candidate: Candidate, by=None, reason: str = ErasureReason.REQUEST
+) -> ErasureRecord:
+    """Erase a candidate and everything about them: their loops and stages, their interviews
+    with the question snapshots, scores and notes, the amendments, the text the admin's log
+    keeps about any of these (the log rows stay, reading "(erased)") and the text of their
+    audit rows (who, what, when stay). Only anonymous counts are kept, in an ErasureRecord.
+    `by` is the person who erased (None for the retention command)."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    interviews = list(candidate.interviews.values_list("pk", "status"))
+    interview_ids = [pk for pk, _ in interviews]
+    item_ids = list(
+        InterviewQuestion.objects.filter(interview__in=interview_ids).values_list("pk", flat=True)
+    )
+    amendment_ids = list(
+        Amendment.objects.filter(interview__in=interview_ids).values_list("pk", flat=True)
+    )
+    loop_ids = list(candidate.loops.values_list("pk", flat=True))
+    stage_ids = list(LoopStage.objects.filter(loop__in=loop_ids).values_list("pk", flat=True))
+    record = ErasureRecord.objects.create(
+        erased_by=by,
+        reason=reason,
+        interviews=len(interviews),
+        submitted_interviews=sum(1 for _, status in interviews if status == Status.SUBMITTED),
+        questions=len(item_ids),
+        amendments=len(amendment_ids),
+    )
+    _scrub_admin_log(
+        {
+            Candidate: [candidate.pk],
+            Interview: interview_ids,
+            InterviewQuestion: item_ids,
+            Amendment: amendment_ids,
+            Loop: loop_ids,
+            LoopStage: stage_ids,
+        }
+    )
+    AuditEvent.objects.filter(candidate=candidate).erase_text()
+    audit_record(
+        actor=by,
+        verb=Verb.ERASE,
+        target=candidate,
+        target_label=f"candidate #{candidate.pk}",
+        summary=ErasureReason(reason).label,
+    )
+    candidate_id = candidate.pk
+    candidate.delete()  # cascades to loops, stages, interviews, their questions and amendments
+    # Webhook deliveries about them lose their data; receivers hear of the erasure (by id only).
+    deliveries_forget_candidate(candidate_id=candidate_id)
+    emit(
+        Event.CANDIDATE_ERASED,
+        candidate_erased_payload(candidate_id=candidate_id, erased_at=record.erased_at),
+    )
+    return record
+
+
+def _scrub_admin_log(objects: dict) -> None:
+    """Blank what the admin's log says about these objects; the rows (who, when) remain."""
+    for model, ids in objects.items():
+        if not ids:
+            continue
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(pk) for pk in ids],
+        ).update(object_repr=ERASED, change_message="")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import compose, home, live, loops, scorecard
+from .views import candidates, compose, find, home, live, loops, scorecard
 
 app_name = "interviews"
 urlpatterns = [
@@ -17,6 +17,14 @@ urlpatterns = [
     path("stages/<int:pk>/reassign/", loops.stage_reassign, name="stage_reassign"),
     path("stages/<int:pk>/hand-back/", loops.stage_hand_back, name="stage_hand_back"),
     path("stages/<int:pk>/interview/", loops.stage_interview, name="stage_interview"),
+    path("candidates/<int:pk>/archive/", candidates.archive, name="candidate_archive"),
+    path("candidates/<int:pk>/merge/", candidates.merge, name="candidate_merge"),
+    # finding interviews, a draft's details, discarding, the calendar file
+    path("interviews/", find.interview_list, name="interview_list"),
+    path("interviews/<int:pk>/edit/", find.edit_details, name="interview_edit"),
+    path("interviews/<int:pk>/discard/", find.discard, name="interview_discard"),
+    path("interviews/<int:pk>/calendar.ics", find.calendar_file, name="interview_ics"),
+    path("candidates/<int:pk>/erase/", scorecard.candidate_erase, name="candidate_erase"),
     # composing a draft, kits
     path("interviews/new/", compose.interview_new, name="interview_new"),
     path("interviews/<int:pk>/compose/", compose.compose, name="compose"),

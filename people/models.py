@@ -20,6 +20,10 @@ class Verb(models.TextChoices):
     CLOSE_LOOP = "close_loop", "closed the loop of"
     ROLE_CHANGE = "role_change", "changed the roles of"
     DEACTIVATE = "deactivate", "deactivated"
+    ARCHIVE = "archive", "archived"
+    UNARCHIVE = "unarchive", "brought back"
+    MERGE = "merge", "merged a duplicate into"
+    ERASE = "erase", "erased"
 
 
 class AuditQuerySet(models.QuerySet):

@@ -122,6 +122,11 @@ def submitted_scored_assigned(user, candidate) -> bool:
     return False
 
 
+@rules.predicate
+def added_candidate(user, candidate) -> bool:
+    return candidate is not None and candidate.created_by_id == user.pk
+
+
 can_compose = is_interviewer
 can_run = is_interviewer & is_own_interview
 can_read_scorecard = is_own_interview | is_hiring_manager
@@ -134,7 +139,13 @@ can_see_others_scores = is_hiring_manager | (
 )
 can_interview_candidate = is_interviewer & (has_open_assignment | manages_candidate)
 can_read_kits = is_interviewer | is_hiring_manager
+# The interviews page: one's own interviews, every interview for hiring managers.
+can_read_interviews = is_interviewer | is_hiring_manager
 can_see_audit_trail = is_hiring_manager | is_admin
+# Archive, unarchive, merge: hiring managers, and the interviewer who added the candidate.
+can_manage_candidate = is_hiring_manager | (is_interviewer & added_candidate)
+# Erase a candidate and everything about them (issue 11): hiring managers and admins.
+can_erase = is_hiring_manager | is_admin
 
 
 # Loops ---------------------------------------------------------------------------------------
@@ -177,7 +188,10 @@ for name, rule in {
     "interviews.see_others_scores": can_see_others_scores,
     "interviews.interview_candidate": can_interview_candidate,
     "interviews.read_kits": can_read_kits,
+    "interviews.read_interviews": can_read_interviews,
     "interviews.see_audit_trail": can_see_audit_trail,
+    "interviews.manage_candidate": can_manage_candidate,
+    "interviews.erase": can_erase,
     "interviews.open_loop": can_open_loop,
     "interviews.manage_loop": can_manage_loop,
     "interviews.read_loop": can_view_loop,

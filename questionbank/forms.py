@@ -1,4 +1,5 @@
 from django import forms
+from django.db import models
 
 from .models import Kind, Level, Question, Topic
 
@@ -34,6 +35,25 @@ class BankFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("id", f"{prefix_id}-{name}")
+        # Topics follow the chosen level: each with its number of active questions there
+        # (overall when no level), those without any hidden unless already chosen.
+        topic = self.fields["topic"]
+        topic.queryset = Topic.objects.for_choices(
+            self._chosen("level") or None, keep=self._chosen("topic")
+        )
+        topic.label_from_instance = lambda t: f"{t.name} ({t.question_count})"
+
+    def _chosen(self, name: str) -> str:
+        """The slug a filter asks for: from the query string, else the form's initial."""
+        if self.is_bound:
+            value = self.data.get(self.add_prefix(name))
+        else:
+            value = self.initial.get(name, self.fields[name].initial)
+        if isinstance(value, models.Model):
+            value = getattr(value, "slug", "")
+        if not isinstance(value, str) or "\x00" in value:
+            return ""  # the field itself reports a bad value; PostgreSQL refuses NUL
+        return value
 
     def filter(self, queryset=None):
         """The filtered queryset; an invalid filter yields no results (the form shows why)."""

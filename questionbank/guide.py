@@ -17,6 +17,8 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
+from config import limits
+
 from .models import Kind, normalize_text
 
 ADVANCED_HEADING = "Advanced Topics & Specialized Areas"
@@ -25,11 +27,21 @@ PART_RE = re.compile(r"^Part\s+(\d+)\s*:\s*LLM\s+([A-Za-z][\w-]*)")
 TOPIC_RE = re.compile(r"^(\d+)\.\s+(\S.*)$")
 KIND_BY_TOPIC = {
     "Coding & Implementation": Kind.CODING,
+    # Unsloth's puzzles: a Triton kernel, FSDP2 with QLoRA, graph breaks, chunked backprop.
+    SUPER_HARD_TOPIC: Kind.CODING,
     "ML System Design": Kind.SYSTEM_DESIGN,
     "Behavioral Questions (Use STAR Framework)": Kind.BEHAVIORAL,
     "Case Studies & Scenario-Based Questions": Kind.SCENARIO,
 }
-SYSTEM_DESIGN_RE = re.compile(r"^(design\b|how would you design\b)", re.IGNORECASE)
+# "Design a system ...", "How would you build a ... pipeline": designing something that runs.
+# "How would you design human evaluation protocols" designs no system and stays conceptual.
+SYSTEM_DESIGN_RE = re.compile(
+    r"^(design|how (would|do) you (design|build))\b.*"
+    r"\b(system|systems|pipeline|platform|service|services|infrastructure)\b",
+    re.IGNORECASE,
+)
+# Intern interviews never draw the Super Hard Challenges (GPU kernels, distributed training).
+LEVELS_EXCLUDED_BY_TOPIC = {SUPER_HARD_TOPIC: {"intern"}}
 CODING_RE = re.compile(r"^(implement\b|write\b.*\bcode\b|code\b)", re.IGNORECASE)
 
 
@@ -218,6 +230,8 @@ def _merge_questions(levels, topics) -> list[ParsedQuestion]:
     by_key: dict[str, ParsedQuestion] = {}
     for topic in topics:
         level_slugs = all_level_slugs if topic.all_levels else [topic.level.slug]
+        excluded = LEVELS_EXCLUDED_BY_TOPIC.get(topic.name, set())
+        level_slugs = [s for s in level_slugs if s not in excluded]
         count = len(topic.questions)
         for index, (lineno, text) in enumerate(topic.questions):
             key = normalize_text(text)
@@ -238,6 +252,10 @@ def _merge_questions(levels, topics) -> list[ParsedQuestion]:
     return list(by_key.values())
 
 
+ANCHOR_LEVELS = ("poor", "mixed", "good", "excellent")
+ANCHOR_MAX_LENGTH = limits.ANCHOR
+
+
 @dataclass
 class Guidance:
     key_points: list[str]
@@ -245,6 +263,34 @@ class Guidance:
     red_flags: list[str]
     minutes: int
     reading: str = ""
+    anchors: dict[str, str] = field(default_factory=dict)
+
+
+def parse_anchors(entry: dict, fail) -> dict[str, str]:
+    """The four anchors of one guidance entry: all present, one line each, short, distinct."""
+    anchors = entry.get("anchors")
+    if not isinstance(anchors, dict):
+        fail("needs four anchors (anchors.poor, anchors.mixed, anchors.good, anchors.excellent)")
+    unknown = sorted(set(anchors) - set(ANCHOR_LEVELS))
+    if unknown:
+        fail(f"unknown anchor {unknown[0]!r} (expected poor, mixed, good, excellent)")
+    out = {}
+    for level in ANCHOR_LEVELS:
+        text = anchors.get(level)
+        if not isinstance(text, str) or not text.strip():
+            fail(f"anchors.{level} is missing or empty")
+        text = text.strip()
+        if "\n" in text:
+            fail(f"anchors.{level} must be one line")
+        if len(text) > ANCHOR_MAX_LENGTH:
+            fail(f"anchors.{level} has {len(text)} characters (at most {ANCHOR_MAX_LENGTH})")
+        same = [
+            other for other, seen in out.items() if normalize_text(seen) == normalize_text(text)
+        ]
+        if same:
+            fail(f"anchors.{level} repeats anchors.{same[0]}")
+        out[level] = text
+    return out
 
 
 def load_guidance(directory: Path) -> dict[str, Guidance]:
@@ -264,14 +310,19 @@ def load_guidance(directory: Path) -> dict[str, Guidance]:
             key = normalize_text(text)
             if key in out:
                 raise GuideError(f"guidance for {text!r} given twice", None, path.name)
+
+            def fail(message: str, n=n, text=text, path=path):
+                raise GuideError(f"entry {n} ({text[:60]!r}): {message}", None, path.name)
+
             minutes = entry.get("minutes")
             if not isinstance(minutes, int) or not 1 <= minutes <= 120:
-                raise GuideError(f"guidance for {text!r}: minutes must be 1..120", None, path.name)
+                fail("minutes must be 1..120")
             out[key] = Guidance(
                 key_points=[str(p).strip() for p in entry.get("key_points", [])],
                 follow_ups=[str(p).strip() for p in entry.get("follow_ups", [])],
                 red_flags=[str(p).strip() for p in entry.get("red_flags", [])],
                 minutes=minutes,
                 reading=str(entry.get("reading", "")).strip(),
+                anchors=parse_anchors(entry, fail),
             )
     return out

@@ -1,7 +1,10 @@
 from django.db import models
-from django.db.models import F, Q, Value
+from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Lower, Replace, Trim
 from django.urls import reverse
+
+from config import limits
+from config.limits import bounded_text, length_constraint
 
 
 def normalize_text(text: str) -> str:
@@ -60,6 +63,20 @@ class Score(models.IntegerChoices):
     EXCELLENT = 4, "Excellent"
 
 
+# The one scoring rule every question's anchors follow (fixtures/guidance/README.md explains it).
+# Key points count when stated correctly, unprompted or after one neutral prompt.
+SCORING_RULE = {
+    Score.EXCELLENT: "Good, plus at least one follow-up answered with the expected mechanism or "
+    "number.",
+    Score.GOOD: "At least two thirds of the key points (2 of 3, 3 of 4, 4 of 5 or 6), no "
+    "substantive error, no red flag.",
+    Score.MIXED: "At least half of the key points but not Good, or an otherwise Good answer with "
+    "one substantive error. A red flag caps the score here.",
+    Score.POOR: "Fewer than half of the key points, or two or more substantive errors (a red flag "
+    "counts as one).",
+}
+
+
 class LevelManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -69,7 +86,7 @@ class Level(models.Model):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     rank = models.PositiveSmallIntegerField(unique=True, help_text="Order of levels, lowest first")
-    description = models.TextField(blank=True)
+    description = bounded_text(limits.LEVEL_DESCRIPTION, blank=True)
 
     objects = LevelManager()
 
@@ -86,6 +103,21 @@ class Level(models.Model):
 class TopicQuerySet(models.QuerySet):
     def for_level(self, level):
         return self.filter(questions__levels=level, questions__status=Status.ACTIVE).distinct()
+
+    def with_question_counts(self, level=None):
+        """Each topic with ``question_count``: its active questions at the level (a Level, a
+        level's slug, or None for all levels), counted in the same query."""
+        condition = Q(questions__status=Status.ACTIVE)
+        if isinstance(level, str):
+            condition &= Q(questions__levels__slug=level)
+        elif level is not None:
+            condition &= Q(questions__levels=level)
+        return self.annotate(question_count=Count("questions", filter=condition, distinct=True))
+
+    def for_choices(self, level=None, *, keep: str = ""):
+        """The topics to offer at a level, each with its count: those with active questions
+        there, plus the one already chosen (``keep``, a slug) so a choice stays valid."""
+        return self.with_question_counts(level).filter(Q(question_count__gt=0) | Q(slug=keep))
 
 
 class TopicManager(models.Manager.from_queryset(TopicQuerySet)):
@@ -122,10 +154,10 @@ class KindRubric(models.Model):
     """Default anchors of the 4-point scale for one kind of question."""
 
     kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)
-    poor = models.TextField("1 Poor")
-    mixed = models.TextField("2 Mixed")
-    good = models.TextField("3 Good")
-    excellent = models.TextField("4 Excellent")
+    poor = bounded_text(limits.ANCHOR, "1 Poor")
+    mixed = bounded_text(limits.ANCHOR, "2 Mixed")
+    good = bounded_text(limits.ANCHOR, "3 Good")
+    excellent = bounded_text(limits.ANCHOR, "4 Excellent")
 
     class Meta:
         ordering = ["kind"]
@@ -178,34 +210,41 @@ class QuestionQuerySet(models.QuerySet):
 
 
 class Question(models.Model):
-    text = models.TextField()
+    text = bounded_text(limits.QUESTION_TEXT)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CONCEPTUAL)
     difficulty = models.PositiveSmallIntegerField(default=3, help_text="1 easiest .. 5 hardest")
     levels = models.ManyToManyField(Level, related_name="questions")
     topics = models.ManyToManyField(Topic, related_name="questions")
-    guidance = models.TextField(
-        blank=True, help_text="Key points a strong answer covers, one per line"
+    guidance = bounded_text(
+        limits.GUIDANCE, blank=True, help_text="Key points a strong answer covers, one per line"
     )
-    follow_ups = models.TextField(
+    follow_ups = bounded_text(
+        limits.GUIDANCE,
         "follow-up probes",
         blank=True,
         help_text="Probes that separate Good from Excellent, one per line",
     )
-    red_flags = models.TextField(
-        blank=True, help_text="Misconceptions that mark a Poor or Mixed answer, one per line"
+    red_flags = bounded_text(
+        limits.GUIDANCE,
+        blank=True,
+        help_text="Misconceptions that mark a Poor or Mixed answer, one per line",
     )
-    reading = models.TextField(
-        blank=True, help_text="Which reading of an ambiguous question the guidance takes"
+    reading = bounded_text(
+        limits.GUIDANCE,
+        blank=True,
+        help_text="Which reading of an ambiguous question the guidance takes",
     )
     estimated_minutes = models.PositiveSmallIntegerField(default=5)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    # Anchor overrides: empty means the kind's default anchor applies.
-    anchor_poor = models.TextField("override: 1 Poor", blank=True)
-    anchor_mixed = models.TextField("override: 2 Mixed", blank=True)
-    anchor_good = models.TextField("override: 3 Good", blank=True)
-    anchor_excellent = models.TextField("override: 4 Excellent", blank=True)
+    # The question's own anchors: what is observed at each score. Empty: the kind's default.
+    anchor_poor = bounded_text(limits.ANCHOR, "anchor: 1 Poor", blank=True)
+    anchor_mixed = bounded_text(limits.ANCHOR, "anchor: 2 Mixed", blank=True)
+    anchor_good = bounded_text(limits.ANCHOR, "anchor: 3 Good", blank=True)
+    anchor_excellent = bounded_text(limits.ANCHOR, "anchor: 4 Excellent", blank=True)
     source = models.CharField(
-        max_length=200, blank=True, help_text="Where the question came from, e.g. the guide's file"
+        max_length=limits.SOURCE,
+        blank=True,
+        help_text="Where the question came from, e.g. the guide's file",
     )
     source_line = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -235,6 +274,8 @@ class Question(models.Model):
                 violation_error_message="Estimated minutes must be from 1 to 120.",
             ),
             models.CheckConstraint(condition=~Q(text=""), name="question_text_not_empty"),
+            length_constraint("text", limits.QUESTION_TEXT, model="question"),
+            length_constraint("guidance", limits.GUIDANCE, model="question"),
             models.UniqueConstraint(
                 normalized_text_expression(),
                 name="question_text_unique_ci_ws",
@@ -279,6 +320,16 @@ class Question(models.Model):
             4: self.anchor_excellent,
         }
         return {s: overrides[s].strip() or base[s] for s in Score.values}
+
+    def own_anchors(self) -> list[tuple[int, str, str]]:
+        """(score, label, anchor) rows of this question's own anchors, without the kind's
+        defaults: what the bank and the composer show (no query)."""
+        own = [self.anchor_poor, self.anchor_mixed, self.anchor_good, self.anchor_excellent]
+        return [
+            (s, Score(s).label, a.strip())
+            for s, a in zip(Score.values, own, strict=True)
+            if a.strip()
+        ]
 
     def rubric(self, rubrics=None) -> list[tuple[int, str, str]]:
         """(score, label, anchor) rows for templates."""

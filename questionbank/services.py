@@ -7,7 +7,15 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .guide import Guidance, GuideError, ParsedGuide, decode, load_guidance, parse_guide
+from .guide import (
+    ANCHOR_LEVELS,
+    Guidance,
+    GuideError,
+    ParsedGuide,
+    decode,
+    load_guidance,
+    parse_guide,
+)
 from .models import DEFAULT_MINUTES, Level, Question, Topic, normalize_text
 
 
@@ -80,6 +88,10 @@ GUIDE_FIELDS = (
     "follow_ups",
     "red_flags",
     "reading",
+    "anchor_poor",
+    "anchor_mixed",
+    "anchor_good",
+    "anchor_excellent",
 )
 
 
@@ -187,6 +199,10 @@ def _import_question(parsed, guidance, source, existing, levels, topics, report,
         "follow_ups": "\n".join(guidance.follow_ups) if guidance else "",
         "red_flags": "\n".join(guidance.red_flags) if guidance else "",
         "reading": guidance.reading if guidance else "",
+        **{
+            f"anchor_{level}": guidance.anchors.get(level, "") if guidance else ""
+            for level in ANCHOR_LEVELS
+        },
     }
     want_levels = [levels[s] for s in parsed.level_slugs]
     want_topics = [topics[s] for s in parsed.topic_slugs]

@@ -34,17 +34,23 @@ def bank(request):
     form, page, query = bank_page(request)
     template = "questionbank/bank.html"
     if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
+        template += "#results-response"
     return render(request, template, {"form": form, "page": page, "query": query, "nav": "bank"})
 
 
 @require_GET
 @login_required
 @require("questionbank.read_bank")
+@vary_on_headers("HX-Request")
 def detail(request, pk: int):
+    """A question's page; to htmx, its guidance and rubric alone (the composer's compact
+    bank loads them when a question is opened)."""
     question = get_object_or_404(Question.objects.with_tags(), pk=pk)
+    template = "questionbank/detail.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#guidance"
     return render(
         request,
-        "questionbank/detail.html",
+        template,
         {"question": question, "rubric": question.rubric(rubrics_by_kind()), "nav": "bank"},
     )

@@ -5,9 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from config import limits
 from interviews import services
+from interviews.forms.manage import ScheduleFields
 from interviews.models import Candidate, Interview, Kit, LoopStatus
-from questionbank.models import Level, Question, Topic
+from questionbank.models import Kind, Level, Question, Topic
 
 MINUTES_MIN, MINUTES_MAX = 5, 480
 SEED_MAX = 2**31 - 1
@@ -23,8 +25,12 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class InterviewNewForm(forms.Form):
-    """A new interview for a new or an existing candidate, optionally from a kit."""
+class InterviewNewForm(ScheduleFields):
+    """A new interview for a new or an existing candidate, optionally from a kit.
+
+    A new candidate whose e-mail is already a candidate's (any case) is not created: the form
+    names the existing ones, each with a button to use them (``use_existing``), unless the
+    interviewer ticks ``allow_duplicate`` (another person with the same e-mail)."""
 
     WHO_CHOICES = [("new", "A new candidate"), ("existing", "An existing candidate")]
 
@@ -32,14 +38,22 @@ class InterviewNewForm(forms.Form):
         label="Candidate", choices=WHO_CHOICES, initial="new", widget=forms.RadioSelect
     )
     # A new candidate.
-    name = forms.CharField(label="Name", max_length=200, required=False)
-    email = forms.EmailField(label="Email (optional)", required=False)
+    name = forms.CharField(label="Name", max_length=limits.NAME, required=False)
+    email = forms.EmailField(label="Email (optional)", max_length=limits.EMAIL, required=False)
     target_level = forms.ModelChoiceField(
         Level.objects.all(), label="Target level", required=False, empty_label="Choose a level"
     )
     notes = forms.CharField(
-        label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Notes (optional)",
+        required=False,
+        max_length=limits.CANDIDATE_NOTES,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
+    allow_duplicate = forms.BooleanField(
+        label="This is another person with the same e-mail: create a new candidate anyway",
+        required=False,
+    )
+    use_existing = forms.ModelChoiceField(Candidate.objects.all(), required=False)
     # An existing candidate.
     candidate = forms.ModelChoiceField(
         Candidate.objects.none(),
@@ -56,7 +70,7 @@ class InterviewNewForm(forms.Form):
     )
     title = forms.CharField(
         label="Title (optional)",
-        max_length=200,
+        max_length=limits.NAME,
         required=False,
         help_text="Default: “<level> interview with <candidate>”.",
     )
@@ -83,7 +97,8 @@ class InterviewNewForm(forms.Form):
         # an interview yet, or they manage the loop (people/rules.py says the same).
         open_loops = Q(loops__status=LoopStatus.OPEN)
         self.fields["candidate"].queryset = (
-            Candidate.objects.for_dashboard()
+            Candidate.objects.active()
+            .for_dashboard()
             .filter(
                 open_loops
                 & (
@@ -96,6 +111,14 @@ class InterviewNewForm(forms.Form):
         self.may_add_candidates = user.has_perm("interviews.open_loop")
         if not self.may_add_candidates:
             self.fields["who"].initial = "existing"
+        self.duplicates: list[Candidate] = []
+        self.reusing = False
+        # "Use <name>" on the duplicate warning: only someone who adds candidates gets it.
+        self.fields["use_existing"].queryset = (
+            Candidate.objects.visible_to(user).active()
+            if self.may_add_candidates
+            else Candidate.objects.none()
+        )
         self.fields["kit"].queryset = Kit.objects.visible_to(user).with_counts()
         self.fields["kit"].label_from_instance = lambda kit: (
             f"{kit.name} · {kit.level.name} · {kit.question_count} question"
@@ -106,6 +129,10 @@ class InterviewNewForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("who") == "new" and data.get("use_existing"):
+            # "Use <name>" on the duplicate warning: the existing candidate instead of a new one.
+            data["who"], data["candidate"] = "existing", data["use_existing"]
+            self.reusing = True
         if data.get("who") == "existing":
             if not data.get("candidate") and "candidate" not in self.errors:
                 self.add_error("candidate", "Choose the candidate.")
@@ -120,6 +147,18 @@ class InterviewNewForm(forms.Form):
                 self.add_error("name", "Enter the candidate's name.")
             if not data.get("target_level") and "target_level" not in self.errors:
                 self.add_error("target_level", "Choose the candidate's target level.")
+            if data.get("email") and not data.get("allow_duplicate"):
+                self.duplicates = list(
+                    Candidate.objects.with_email(data["email"])
+                    .select_related("level")
+                    .order_by("name", "id")
+                )
+                if self.duplicates:
+                    self.add_error(
+                        "email",
+                        "A candidate with this e-mail already exists. Use them (below), or tick "
+                        "“create a new candidate anyway” if this is another person.",
+                    )
         return data
 
     def save(self) -> Interview:
@@ -137,10 +176,14 @@ class InterviewNewForm(forms.Form):
                         level=data["target_level"],
                         notes=data["notes"],
                         created_by=self.user,
+                        allow_duplicate_email=data["allow_duplicate"],
                     )
                     services.loop_open(candidate=candidate, hiring_manager=self.user)
                 else:
                     candidate = data["candidate"]
+                    if self.reusing and not candidate.loops.filter(status=LoopStatus.OPEN).exists():
+                        # Instead of adding them again: their loop opens as a new one's would.
+                        services.loop_open(candidate=candidate, hiring_manager=self.user)
                 stage = services.stage_for_new_interview(candidate=candidate, interviewer=self.user)
                 return services.interview_create(
                     interviewer=self.user,
@@ -150,6 +193,8 @@ class InterviewNewForm(forms.Form):
                     title=data["title"],
                     kit=data["kit"],
                     stage=stage,
+                    scheduled_at=data["scheduled_at"],
+                    duration_minutes=data["duration_minutes"],
                 )
         except ValidationError as error:
             add_service_errors(self, error)
@@ -193,13 +238,32 @@ class AutoComposeForm(forms.Form):
         max_value=SEED_MAX,
         help_text="The same topics, plan and seed always give the same questions.",
     )
+    kinds = forms.MultipleChoiceField(
+        label="Kinds of question to include",
+        choices=Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        initial=Kind.values,
+        help_text="A 45-minute or longer Engineer or Scientist interview includes a coding or "
+        "system-design question when one fits; leave both out to have none.",
+    )
     replace = forms.BooleanField(label="Replace the current questions", required=False)
 
-    def __init__(self, *args, topics, default_slugs, seed, item_count: int, **kwargs):
+    def __init__(
+        self,
+        *args,
+        topics,
+        default_slugs,
+        seed,
+        item_count: int,
+        mixes_technical: bool = False,
+        **kwargs,
+    ):
         kwargs.setdefault("auto_id", "ac-%s")
         super().__init__(*args, **kwargs)
         self.topic_list = list(topics)
         self.item_count = item_count
+        self.mixes_technical = mixes_technical
         self.fields["topics"].choices = [(t.slug, t.name) for t in self.topic_list]
         self.fields["topics"].initial = list(default_slugs)
         self.fields["seed"].initial = seed
@@ -228,6 +292,16 @@ class AutoComposeForm(forms.Form):
         """(topic, checked, weight bound field) per topic, for the table of topics."""
         chosen = set(self["topics"].value() or [])
         return [(t, t.slug in chosen, self[self.weight_name(t.slug)]) for t in self.topic_list]
+
+    def clean_kinds(self):
+        """The kinds ticked. A post without the kinds at all (no ``kinds_shown``: an older
+        page, a script) means every kind; the form with none ticked is an error."""
+        kinds = self.cleaned_data["kinds"]
+        if not kinds:
+            if self.data.get("kinds_shown"):
+                raise ValidationError("Choose at least one kind of question to include.")
+            return list(Kind.values)
+        return kinds
 
     def clean(self):
         data = super().clean()
@@ -262,9 +336,12 @@ def topics_for_autocompose():
 
 
 class SaveKitForm(forms.Form):
-    name = forms.CharField(label="Kit name", max_length=200)
+    name = forms.CharField(label="Kit name", max_length=limits.NAME)
     description = forms.CharField(
-        label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Description (optional)",
+        required=False,
+        max_length=limits.KIT_DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     shared = forms.BooleanField(
         label="Share with everyone",

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from config import limits
 from questionbank.models import Score
 
 from ..models import Interview, Recommendation
@@ -14,9 +15,10 @@ def normalize_newlines(text: str) -> str:
 
 class AmendForm(forms.Form):
     recommendation = forms.ChoiceField(choices=Recommendation.choices, widget=forms.RadioSelect)
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+    summary = forms.CharField(max_length=limits.SUMMARY, widget=forms.Textarea(attrs={"rows": 5}))
     reason = forms.CharField(
         label="Why do you amend this scorecard?",
+        max_length=limits.AMEND_REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Recorded with the change, with your name and the time.",
         error_messages={"required": "Say why you amend the scorecard."},
@@ -55,6 +57,7 @@ class AmendForm(forms.Form):
                 label=f"Notes for question {item.position}",
                 required=False,
                 strip=False,
+                max_length=limits.NOTES,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
 
@@ -85,3 +88,10 @@ class AmendForm(forms.Form):
         if notes:
             kwargs["notes"] = notes
         return kwargs
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Yes, erase this candidate and everything about them",
+        error_messages={"required": "Tick the box to confirm: erasing cannot be undone."},
+    )

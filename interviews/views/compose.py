@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Exists, OuterRef, Value
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +30,7 @@ from django_htmx.http import (
 )
 
 from interviews import charts, services
+from interviews.autocompose import technical_wanted
 from interviews.forms.compose import (
     AddQuestionForm,
     AutoComposeForm,
@@ -52,12 +53,15 @@ from interviews.models import (
 )
 from people.rules import require, runnable_or_404
 from questionbank.models import Kind, Question, Topic
-from questionbank.models import Status as QuestionStatus
 from questionbank.views import bank_page
 
 BANK_FILTERS = ("q", "level", "topic", "difficulty", "kind")
 BEHAVIORAL = "behavio"  # behavioral, behavioural: as auto-compose reads topic slugs
 CHANGED = "interviewChanged"
+# The bank panel's two ways of listing questions, the default first; the choice is kept in
+# the session under BANK_VIEW_KEY.
+BANK_VIEWS = ("compact", "detailed")
+BANK_VIEW_KEY = "compose_bank_view"
 
 
 # Helpers ------------------------------------------------------------------------------------
@@ -155,6 +159,11 @@ def _bank_context(request, interview: Interview, asked: set[int]) -> dict:
     form, page, query = bank_page(request, queryset, prefix_id="bank")
     compose_url = reverse("interviews:compose", args=[interview.pk])
     page_query = request.GET.urlencode()
+    view_urls = {}
+    for name in BANK_VIEWS:
+        params = request.GET.copy()
+        params["view"] = name
+        view_urls[name] = f"{compose_url}?{params.urlencode()}"
     return {
         "form": form,
         "page": page,
@@ -162,28 +171,45 @@ def _bank_context(request, interview: Interview, asked: set[int]) -> dict:
         "show_asked": show_asked,
         "compose_url": compose_url,
         "bank_url": f"{compose_url}?{page_query}" if page_query else compose_url,
+        "compact": _bank_view(request) == "compact",
+        "view_urls": view_urls,
     }
 
 
+def _bank_view(request) -> str:
+    """How the bank panel lists questions: ``?view=`` when given (and remembered in the
+    session for next time), else the remembered choice, else the compact list."""
+    wanted = request.GET.get("view")
+    if wanted in BANK_VIEWS:
+        if request.session.get(BANK_VIEW_KEY) != wanted:
+            request.session[BANK_VIEW_KEY] = wanted
+        return wanted
+    remembered = request.session.get(BANK_VIEW_KEY)
+    return remembered if remembered in BANK_VIEWS else BANK_VIEWS[0]
+
+
 def _topics_with_defaults(level, interview=None):
-    """All topics, each marked whether it is a default for auto-compose at this level:
-    the level's topics (of its active questions) plus behavioral; and whether it is a focus
-    topic of the interview's loop stage."""
-    in_level = Question.objects.filter(
-        topics=OuterRef("pk"), levels=level, status=QuestionStatus.ACTIVE
-    )
+    """All topics, each with its number of active questions at this level (those without any
+    last), marked whether it is a default for auto-compose at this level (the level's topics,
+    those with active questions, plus behavioral) and whether it is a focus topic of the
+    interview's loop stage."""
     in_focus = LoopStage.focus_topics.through.objects.filter(
         topic=OuterRef("pk"), loopstage__interview=interview
     )
-    return Topic.objects.annotate(
-        is_default=Exists(in_level) | Q(slug__icontains=BEHAVIORAL),
-        is_focus=Exists(in_focus) if interview is not None else Value(False),
-    ).order_by("position", "name")
+    topics = list(
+        Topic.objects.with_question_counts(level)
+        .annotate(is_focus=Exists(in_focus) if interview is not None else Value(False))
+        .order_by("position", "name")
+    )
+    for topic in topics:
+        topic.is_default = topic.question_count > 0 or BEHAVIORAL in topic.slug.casefold()
+    # The level's topics first; those without a question there last, still choosable.
+    return sorted(topics, key=lambda topic: topic.question_count == 0)
 
 
 def _autocompose_form(interview: Interview, item_count: int, data=None, initial=None):
     """Topics default to the loop stage's focus topics, else the level's (plus behavioral)."""
-    topics = list(_topics_with_defaults(interview.level, interview))
+    topics = _topics_with_defaults(interview.level, interview)
     focus = [t.slug for t in topics if t.is_focus]
     return AutoComposeForm(
         data,
@@ -192,6 +218,9 @@ def _autocompose_form(interview: Interview, item_count: int, data=None, initial=
         default_slugs=focus or [t.slug for t in topics if t.is_default],
         seed=interview.pk,
         item_count=item_count,
+        mixes_technical=technical_wanted(
+            level=interview.level.slug, planned_minutes=interview.planned_minutes
+        ),
     )
 
 
@@ -333,10 +362,12 @@ def compose(request, pk: int):
     fragment = None
     if request.htmx and not request.htmx.history_restore_request:
         fragment = "interview" if request.htmx.target == "interview" else "bank"
-    if fragment is None and not any(name in request.GET for name in BANK_FILTERS):
+    if not any(name in request.GET for name in BANK_FILTERS):
+        # No filter chosen yet: the bank starts at the interview's level, at the URL the links
+        # use (a redirect to add ?level= cost every visit a round trip).
         query = request.GET.copy()
         query["level"] = interview.level.slug
-        return redirect(f"{request.path}?{query.urlencode()}")
+        request = _with_get(request, query)
     asked = services.asked_question_ids(interview.candidate, exclude=interview)
     if fragment == "interview":
         context = {**_interview_context(interview, asked), "next_url": _next_from_get(request)}
@@ -347,7 +378,7 @@ def compose(request, pk: int):
         "next_url": request.get_full_path(),
     }
     if fragment == "bank":  # the bank panel's results, whatever element of it asked
-        return render(request, "interviews/compose.html#bank", context)
+        return render(request, "interviews/compose.html#bank-response", context)
     context["autocompose_form"] = _autocompose_form(interview, item_count=len(context["items"]))
     context["kit_form"] = SaveKitForm()
     context["nav"] = "compose"
@@ -499,6 +530,7 @@ def autocompose(request, pk: int):
                 topic_slugs=form.topic_slugs,
                 seed=form.cleaned_data["seed"],
                 weights=form.weights,
+                kinds=form.cleaned_data["kinds"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -533,6 +565,7 @@ def _composed(request, interview, form, next_url, result):
         initial={
             "topics": form.topic_slugs,
             "seed": form.cleaned_data["seed"],
+            "kinds": form.cleaned_data["kinds"],
             **{
                 form.weight_name(slug): value
                 for slug, value in (form.weights or {}).items()

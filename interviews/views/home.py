@@ -33,7 +33,8 @@ def dashboard(request):
     mine = Interview.objects.owned_by(user).for_dashboard()
     context = {
         "nav": "dashboard",
-        "upcoming": list(LoopStage.objects.upcoming_for(user)[:DASHBOARD_LIMIT]),
+        # Assigned loop stages not submitted yet (with their calendar file once scheduled)...
+        "stages": list(LoopStage.objects.upcoming_for(user)[:DASHBOARD_LIMIT]),
         "drafts": list(
             mine.filter(status=Status.DRAFT).order_by("-updated_at", "-id")[:DASHBOARD_LIMIT]
         ),
@@ -43,8 +44,14 @@ def dashboard(request):
         "submitted": list(
             mine.filter(status=Status.SUBMITTED).order_by("-submitted_at", "-id")[:DASHBOARD_LIMIT]
         ),
+        # ... and the user's other scheduled interviews.
+        "upcoming": list(
+            Interview.objects.owned_by(user)
+            .upcoming()
+            .exclude(stage__in=LoopStage.objects.upcoming_for(user).values("pk"))[:DASHBOARD_LIMIT]
+        ),
         "candidates": list(
-            _with_interview_counts(Candidate.objects.visible_to(user).for_dashboard())[
+            _with_interview_counts(Candidate.objects.visible_to(user).active().for_dashboard())[
                 :DASHBOARD_LIMIT
             ]
         ),
@@ -77,12 +84,15 @@ def _no_access(request):
 @vary_on_headers("HX-Request")
 def candidate_list(request):
     q = request.GET.get("q", "").strip()
-    candidates = _with_interview_counts(Candidate.objects.visible_to(request.user).for_dashboard())
+    archived = request.GET.get("archived") == "1"
+    candidates = Candidate.objects.visible_to(request.user)
+    candidates = candidates.archived() if archived else candidates.active()
+    candidates = _with_interview_counts(candidates.for_dashboard())
     for word in q.split():
         candidates = candidates.filter(Q(name__icontains=word) | Q(email__icontains=word))
     page = Paginator(candidates, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
     template = "interviews/candidate_list.html"
     if request.htmx:
         template += "#candidate-results"
-    context = {"nav": "candidates", "page": page, "q": q}
+    context = {"nav": "candidates", "page": page, "q": q, "archived": archived}
     return render(request, template, context)

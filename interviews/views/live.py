@@ -5,6 +5,8 @@ Only the interviewer who owns an interview runs it: every view fetches through
 ``Interview.objects.owned_by``, so anyone else (hiring managers included) gets a 404.
 """
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -34,6 +36,7 @@ from interviews.models import Interview, InterviewQuestion
 from people.rules import require, runnable_or_404
 from questionbank.models import Question, split_lines
 
+logger = logging.getLogger(__name__)
 TEMPLATE = "interviews/live.html"
 PACE_TOLERANCE = 0.10  # behind plan when the time used runs ahead of the work done by this much
 SEARCH_LIMIT = 10
@@ -88,16 +91,19 @@ def _not_live_redirect(request, interview: Interview):
 def pace_of(interview: Interview, items) -> dict:
     """Time used against work done; 'behind' when time runs ahead by more than the tolerance.
 
-    live.js computes the same every second from the data attributes rendered here.
+    Answered means scored; a skipped question is counted apart, but it is work done (it is not
+    left). live.js computes the same every second from the data attributes rendered here.
     """
     total = len(items)
-    answered = sum(1 for item in items if item.state != "open")
+    answered = sum(1 for item in items if item.state == "scored")
+    skipped = sum(1 for item in items if item.state == "skipped")
+    done = answered + skipped
     elapsed = interview.elapsed_seconds()
     planned_seconds = interview.planned_minutes * 60
-    questions_left = total - answered
+    questions_left = total - done
     minutes_left = max(0, (planned_seconds - elapsed) // 60)
     behind = bool(
-        total and questions_left and elapsed / planned_seconds - answered / total > PACE_TOLERANCE
+        total and questions_left and elapsed / planned_seconds - done / total > PACE_TOLERANCE
     )
     hint = ""
     if behind:
@@ -108,6 +114,8 @@ def pace_of(interview: Interview, items) -> dict:
     return {
         "total": total,
         "answered": answered,
+        "skipped": skipped,
+        "done": done,
         "elapsed": elapsed,
         "elapsed_display": f"{elapsed // 60:02d}:{elapsed % 60:02d}",
         "planned_minutes": interview.planned_minutes,
@@ -115,7 +123,7 @@ def pace_of(interview: Interview, items) -> dict:
         "minutes_left": minutes_left,
         "behind": behind,
         "hint": hint,
-        "percent": round(100 * answered / total) if total else 0,
+        "percent": round(100 * done / total) if total else 0,
     }
 
 
@@ -191,6 +199,20 @@ def _render_live(request, interview_pk: int, *, fragment: str = "", status: int 
     interview = _owned(request, interview_pk, items=True)
     template = f"{TEMPLATE}#{fragment}" if fragment else TEMPLATE
     return render(request, template, _live_context(interview, **kw), status=status)
+
+
+def _expected_conflict(request, response, item):
+    """A 409 from autosave is the notes' concurrency check working (another tab saved first),
+    not a fault: log it at INFO here, so Django's request logger does not add a WARNING."""
+    logger.info(
+        "Notes conflict: %s on interview %s question %s (another tab or device saved first)",
+        request.path,
+        item.interview_id,
+        item.pk,
+        extra={"status_code": 409, "request": request},
+    )
+    response._has_been_logged = True  # read by django.utils.log.log_response
+    return response
 
 
 # Start and the live page --------------------------------------------------------------------
@@ -292,7 +314,7 @@ def notes(request, pk: int, item_pk: int):
     try:
         item = services.item_save_notes(item=item, notes=text, base_version=base_version)
     except services.StaleNotes as exc:
-        return _render_live(
+        response = _render_live(
             request,
             pk,
             item_pk=item.pk,
@@ -305,6 +327,7 @@ def notes(request, pk: int, item_pk: int):
             # below the box, so saving again is a deliberate merge.
             notes_version=base_version if request.htmx else exc.item.notes_version,
         )
+        return _expected_conflict(request, response, item)
     except ValidationError as exc:
         if not request.htmx:
             return _not_live_redirect(request, item.interview)

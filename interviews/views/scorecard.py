@@ -3,8 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -15,7 +17,7 @@ from people.rules import require, runnable_or_404
 from people.services import audit_record
 
 from .. import reports, services
-from ..forms.scorecard import AmendForm
+from ..forms.scorecard import AmendForm, EraseForm
 from ..models import Candidate, Interview, Status
 
 
@@ -173,7 +175,40 @@ def candidate(request, pk: int):
         unlocks = AuditEvent.objects.filter(actor=user, verb=Verb.UNLOCK, candidate=person)
         if not unlocks.exists():
             audit_record(actor=user, verb=Verb.UNLOCK, target=person, candidate=person)
-    context = {"candidate": person, "debrief": debrief, "nav": "candidates"}
+    context = {
+        "candidate": person,
+        "debrief": debrief,
+        "nav": "candidates",
+        "may_manage": user.has_perm("interviews.manage_candidate", person),
+        "may_erase": user.has_perm("interviews.erase"),
+    }
     if user.has_perm("interviews.see_audit_trail"):
         context["trail"] = list(AuditEvent.objects.trail_of(person)[:TRAIL_LIMIT])
     return render(request, "interviews/candidate.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@require("interviews.erase")
+def candidate_erase(request, pk: int):
+    """Erase a candidate and everything about them, after a confirmation (the ``can_erase``
+    rule: hiring managers and admins)."""
+    person = get_object_or_404(Candidate, pk=pk)
+    if request.method == "POST":
+        form = EraseForm(request.POST)
+        if form.is_valid():
+            services.candidate_erase(candidate=person, by=request.user)
+            # No name in the message: it is kept in the session until shown.
+            messages.success(request, "The candidate and everything about them were erased.")
+            return _see_other(reverse("interviews:candidate_list"))
+        status = 422
+    else:
+        form, status = EraseForm(), 200
+    context = {
+        "candidate": person,
+        "form": form,
+        "nav": "candidates",
+        "counts": person.interviews.aggregate(
+            interviews=Count("id", distinct=True), amendments=Count("amendments", distinct=True)
+        ),
+    }
+    return render(request, "interviews/candidate_erase.html", context, status=status)

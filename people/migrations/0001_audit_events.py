@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('interviews', '0003_loops_and_scorecard_version'),
+        ('interviews', '0005_loops_and_scorecard_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -38,7 +38,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("people", "0001_audit_events"),
-        ("interviews", "0004_loops_for_existing_interviews"),
+        ("interviews", "0006_loops_for_existing_interviews"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 

@@ -1,13 +1,15 @@
 """Journey 1: an interviewer logs in, creates a candidate and an interview, filters and searches
-the bank in the composer, adds questions, reorders them by drag and drop and by keyboard, sees
-the totals and charts change, saves a kit, and auto-composes another interview."""
+the bank in the composer (topic choices counted for the chosen level, the bank a compact list
+with details on demand, or detailed cards, remembered), adds questions, reorders them by drag
+and drop and by keyboard, sees the totals and charts change, saves a kit, and auto-composes
+another interview (which mixes in a coding or system-design question)."""
 
 import re
 
 from playwright.sync_api import expect
 
 from interviews.models import Interview, Kit
-from questionbank.models import Kind
+from questionbank.models import Kind, Topic
 
 from .helpers import JOURNEY, assert_focus_visible, check_page, login
 
@@ -20,7 +22,7 @@ def order(interview):
 
 def new_interview(page, name: str, minutes: int) -> Interview:
     page.goto("/")
-    page.get_by_role("button", name="New interview").click()
+    page.get_by_role("link", name="New interview", exact=True).click()
     page.get_by_label("Name", exact=True).fill(name)
     page.get_by_label("Target level").select_option(label="Engineer")
     page.get_by_label("Planned minutes").fill(str(minutes))
@@ -29,13 +31,24 @@ def new_interview(page, name: str, minutes: int) -> Interview:
     return Interview.objects.get(candidate__name=name)
 
 
+def topic_labels(level_slug: str) -> list[str]:
+    """The topic choices the bank should offer at a level: those with active questions there,
+    each with its count."""
+    topics = Topic.objects.with_question_counts(level_slug).filter(question_count__gt=0)
+    return ["Any topic"] + [f"{t.name} ({t.question_count})" for t in topics]
+
+
+def page_height(page) -> int:
+    return page.evaluate("document.documentElement.scrollHeight")
+
+
 def test_compose_an_interview_reorder_save_a_kit_and_autocompose(open_page, make_user, real_bank):
     make_user("ines", "Interviewers", "Hiring managers")  # she adds candidates too
     page = open_page()
     login(page, "ines")
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     check_page(page, "dashboard")
-    page.get_by_role("button", name="New interview").click()
+    page.get_by_role("link", name="New interview", exact=True).click()
     check_page(page, "interview-new")
     interview = new_interview(page, "Dana Developer", 30)
     assert interview.interviewer.username == "ines" and interview.level.slug == "engineer"
@@ -46,6 +59,46 @@ def test_compose_an_interview_reorder_save_a_kit_and_autocompose(open_page, make
     page.evaluate("window.__marker = 1")
     bank = page.locator("#bank")
     totals = page.locator(".totals")
+
+    # The topic choices follow the level, each with its number of questions there.
+    topic_options = page.locator("#bank-topic option")
+    engineer_labels = topic_labels("engineer")
+    expect(topic_options).to_have_text(engineer_labels)
+    page.get_by_label("Level", exact=True).select_option(label="Intern")
+    intern_labels = topic_labels("intern")
+    assert intern_labels != engineer_labels
+    expect(topic_options).to_have_text(intern_labels)
+    name, count = re.fullmatch(r"(.*) \((\d+)\)", intern_labels[1]).groups()
+    page.get_by_label("Topic", exact=True).select_option(label=intern_labels[1])
+    expect(page).to_have_url(re.compile(r"level=intern&topic="))
+    expect(bank.locator(".result-count")).to_contain_text(f"{count} questions match")
+    expect(page.get_by_label("Topic", exact=True)).to_have_value(Topic.objects.get(name=name).slug)
+    page.get_by_label("Topic", exact=True).select_option(label="Any topic")
+    page.get_by_label("Level", exact=True).select_option(label="Engineer")
+    expect(topic_options).to_have_text(engineer_labels)
+    expect(page.get_by_label("Topic", exact=True)).to_have_value("")
+
+    # The bank is a compact list: one line per question, its guidance when opened.
+    expect(bank.locator(".bank-list.is-compact > li")).to_have_count(25)
+    compact_height = page_height(page)
+    row = bank.locator(".bank-list > li").first
+    row.locator("summary").click()
+    expect(row.get_by_role("heading", name="A strong answer covers")).to_be_visible()
+    expect(row.get_by_role("heading", name="Rubric")).to_be_visible()
+    check_page(page, "composer-compact-open")
+    # Detailed cards instead, remembered for the next visit; then back to compact.
+    bank.get_by_role("link", name="detailed cards").click()
+    expect(page).to_have_url(re.compile(r"view=detailed"))
+    expect(bank.locator(".bank-list:not(.is-compact) > li")).to_have_count(25)
+    detailed_height = page_height(page)
+    check_page(page, "composer-detailed", screenshots=False)
+    page.goto(f"/interviews/{interview.pk}/compose/?level=engineer")
+    expect(bank.locator(".bank-list:not(.is-compact) > li")).to_have_count(25)
+    bank.get_by_role("link", name="a compact list").click()
+    expect(bank.locator(".bank-list.is-compact > li")).to_have_count(25)
+    print(f"composer height: compact {compact_height} px, detailed {detailed_height} px")
+    assert compact_height < detailed_height / 2, (compact_height, detailed_height)
+    page.evaluate("window.__marker = 1")
     page.locator("#bank-q").fill("attention")
     expect(page).to_have_url(re.compile(r"q=attention"))
     expect(bank.locator(".result-count")).to_contain_text("3 questions match")
@@ -118,5 +171,11 @@ def test_compose_an_interview_reorder_save_a_kit_and_autocompose(open_page, make
     assert count >= 3
     expect(page.locator(".total-count")).to_have_text(str(count))
     assert other.items.filter(kind=Kind.BEHAVIORAL).exists()
+    # A 45-minute Engineer interview mixes in a coding or system-design question.
+    (technical,) = other.items.filter(kind__in=[Kind.CODING, Kind.SYSTEM_DESIGN])
+    expect(page.locator(f"#item-{technical.pk} .reason")).to_contain_text(
+        f"it is the session's {technical.get_kind_display().lower()} question"
+    )
     expect(page.locator(".compose-list .reason").first).to_be_visible()
+    expect(page.locator(".compose-list .reason").first).to_contain_text("Why: Chosen for ")
     check_page(page, "composer-autocomposed")

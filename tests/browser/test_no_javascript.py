@@ -1,12 +1,13 @@
-"""Journey 6: with JavaScript off, the bank filters, composing (add, remove, move) and scoring
-still work, as plain forms and full-page loads."""
+"""Journey 6: with JavaScript off, the bank filters, the topic choices for a level, the compact
+or detailed bank, composing (add, remove, move) and scoring still work, as plain forms and
+full-page loads."""
 
 import re
 
 from playwright.sync_api import expect
 
 from interviews.models import Status
-from questionbank.models import Question
+from questionbank.models import Question, Topic
 
 from .helpers import JOURNEY, check_page, make_interview
 
@@ -35,7 +36,28 @@ def test_bank_compose_and_score_without_javascript(open_page, make_user, real_ba
     assert texts and all("attention" in t.lower() for t in texts)
     check_page(page, "bank-no-js", screenshots=False)
 
-    # The composer: filter, add, move, remove; each a form post and a full page.
+    # The composer: the topic choices follow the level once the form is sent.
+    page.goto(f"/interviews/{interview.pk}/compose/")
+    page.get_by_label("Level", exact=True).select_option(label="Intern")
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"level=intern"))
+    intern = Topic.objects.with_question_counts("intern").filter(question_count__gt=0)
+    expect(page.locator("#bank-topic option")).to_have_text(
+        ["Any topic"] + [f"{t.name} ({t.question_count})" for t in intern]
+    )
+    # The compact bank opens a question in place and links to its guidance; the view
+    # switches by a link, remembered.
+    row = page.locator("#bank .bank-list.is-compact > li").first
+    row.locator("summary").click()
+    expect(row.get_by_role("link", name="Answer guidance and rubric")).to_be_visible()
+    page.get_by_role("link", name="detailed cards").click()
+    expect(page.locator("#bank .bank-list:not(.is-compact)")).to_be_visible()
+    page.goto(f"/interviews/{interview.pk}/compose/?level=engineer")
+    expect(page.locator("#bank .bank-list:not(.is-compact)")).to_be_visible()
+    page.get_by_role("link", name="a compact list").click()
+    expect(page.locator("#bank .bank-list.is-compact")).to_be_visible()
+
+    # Filter, add, move, remove; each a form post and a full page.
     page.goto(f"/interviews/{interview.pk}/compose/")
     page.locator("#bank-q").fill("attention")
     page.get_by_role("button", name="Filter").click()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from interviews import services
@@ -22,7 +22,9 @@ from interviews.autocompose import (
     lower_bound,
     near_duplicate_graph,
     near_duplicates,
+    ordinal,
     similarity,
+    technical_wanted,
 )
 from interviews.models import InterviewQuestion, Status
 from questionbank.models import Kind, Level, Question, Topic
@@ -31,6 +33,8 @@ from tests.interviews.conftest import make_status
 
 SLUGS = ("rag", "inference", "agents", "behavioral")
 KINDS = ("conceptual", "coding", "system_design", "behavioral", "scenario")
+TECHNICAL = {"coding", "system_design"}
+LEVELS = ("engineer", "scientist", "intern", "")
 WORDS = ("attention", "cache", "retrieval", "agents", "latency", "tokens", "memory", "experts")
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "questionbank.json"
 
@@ -79,6 +83,26 @@ def requests(draw, max_size=24, max_plan=150):
         "topic_weights": draw(weights_st),
         "seed": draw(st.integers(0, 2**32)),
         "exclude_ids": set(draw(st.lists(st.sampled_from(ids), max_size=5))) if ids else set(),
+        "level": draw(st.sampled_from(LEVELS)),
+        "kinds": draw(st.one_of(st.none(), st.sets(st.sampled_from(KINDS), max_size=5))),
+    }
+
+
+@st.composite
+def long_technical_requests(draw):
+    """Requests where mixing in a technical question is wanted: Engineer or Scientist, 45
+    minutes or more, small banks (for brute force) of questions short enough to fill the plan."""
+    items = draw(banks(max_size=9, max_minutes=25))
+    return {
+        "items": items,
+        "planned_minutes": draw(st.integers(45, 70)),
+        "topic_weights": draw(
+            st.dictionaries(st.sampled_from(SLUGS), st.integers(1, 5), min_size=2, max_size=4)
+        ),
+        "seed": draw(st.integers(0, 2**32)),
+        "exclude_ids": set(),
+        "level": draw(st.sampled_from(("engineer", "scientist"))),
+        "kinds": draw(st.one_of(st.none(), st.sets(st.sampled_from(KINDS), min_size=3))),
     }
 
 
@@ -90,7 +114,14 @@ def requested(weights) -> set[str]:
     return {slug for slug, w in weights.items() if w > 0}
 
 
-def assert_rules(result, *, items, planned_minutes, topic_weights, exclude_ids, seed=None):
+def behavioral_needed(items, topic_weights, kinds) -> bool:
+    """Behavioral is required when requested and not left out with the kinds."""
+    return behavioral_requested(items, topic_weights) and (kinds is None or "behavioral" in kinds)
+
+
+def assert_rules(
+    result, *, items, planned_minutes, topic_weights, exclude_ids, seed=None, level="", kinds=None
+):
     """Every rule of the issue, or a clear message and no picks."""
     if result.problems:
         assert result.picks == []
@@ -105,28 +136,44 @@ def assert_rules(result, *, items, planned_minutes, topic_weights, exclude_ids, 
     assert not set(ids) & set(exclude_ids)
     topics = requested(topic_weights)
     assert all(set(it.topic_slugs) & topics for it in picks), "only the chosen topics"
+    if kinds is not None:
+        assert all(it.kind in kinds for it in picks), "only the chosen kinds"
     assert in_band(sum(it.minutes for it in picks), planned_minutes)
     difficulties = [it.difficulty for it in picks]
     assert difficulties == sorted(difficulties), "easy to hard"
     for a, b in itertools.combinations(picks, 2):
         assert not near_duplicates(a.text, b.text), (a.text, b.text)
-    if behavioral_requested(items, topic_weights):
+    if behavioral_needed(items, topic_weights, kinds):
         assert any(it.kind == Kind.BEHAVIORAL for it in picks)
-    assert all(p.reason and f"{p.item.minutes} min" in p.reason for p in result.picks)
+    assert all(p.reason and f"; {p.item.minutes} min." in p.reason for p in result.picks)
+    assert all(p.reason.startswith("Chosen for ") for p in result.picks)
 
 
-def brute_force_feasible(items, *, planned_minutes, topic_weights, exclude_ids) -> bool:
-    """Is there any set of questions meeting every rule? (small banks only)"""
+def brute_force_feasible(
+    items, *, planned_minutes, topic_weights, exclude_ids, kinds=None, need_technical=False
+) -> bool:
+    """Is there any set of questions meeting every rule? (small banks only)
+
+    With ``need_technical``: any such set with a coding or system-design question.
+    """
     if planned_minutes <= 0:
         return False
     topics = requested(topic_weights)
-    pool = [it for it in items if set(it.topic_slugs) & topics and it.id not in exclude_ids]
-    need_behavioral = behavioral_requested(items, topic_weights)
+    pool = [
+        it
+        for it in items
+        if set(it.topic_slugs) & topics
+        and it.id not in exclude_ids
+        and (kinds is None or it.kind in kinds)
+    ]
+    need_behavioral = behavioral_needed(items, topic_weights, kinds)
     for size in range(1, len(pool) + 1):
         for subset in itertools.combinations(pool, size):
             if not in_band(sum(it.minutes for it in subset), planned_minutes):
                 continue
             if need_behavioral and not any(it.kind == Kind.BEHAVIORAL for it in subset):
+                continue
+            if need_technical and not any(it.kind in TECHNICAL for it in subset):
                 continue
             if any(near_duplicates(a.text, b.text) for a, b in itertools.combinations(subset, 2)):
                 continue
@@ -169,9 +216,50 @@ def test_impossible_only_when_no_valid_session_exists(request_):
         planned_minutes=request_["planned_minutes"],
         topic_weights=request_["topic_weights"],
         exclude_ids=request_["exclude_ids"],
+        kinds=request_["kinds"],
     )
     assert result.ok == feasible, result.problems
     assert_rules(result, **request_)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(requests(max_size=9, max_plan=70), long_technical_requests()))
+def test_long_engineer_and_scientist_sessions_mix_in_a_technical_question_when_one_fits(request_):
+    """At Engineer or Scientist, 45 minutes or more, with coding or system design included: a
+    coding or system-design question whenever some valid session has one (brute force).
+    Otherwise (another level, a shorter plan, those kinds left out) none is required."""
+    result = compose(**request_)
+    assert_rules(result, **request_)
+    has_technical = any(p.item.kind in TECHNICAL for p in result.picks)
+    wanted = technical_wanted(
+        level=request_["level"],
+        planned_minutes=request_["planned_minutes"],
+        kinds=request_["kinds"],
+    )
+    assert wanted == (
+        request_["level"] in ("engineer", "scientist")
+        and request_["planned_minutes"] >= 45
+        and (request_["kinds"] is None or bool(request_["kinds"] & TECHNICAL))
+    )
+    if request_["kinds"] is not None and not request_["kinds"] & TECHNICAL:
+        assert not has_technical
+    if not wanted or not result.ok:
+        return
+    fits = brute_force_feasible(
+        request_["items"],
+        planned_minutes=request_["planned_minutes"],
+        topic_weights=request_["topic_weights"],
+        exclude_ids=request_["exclude_ids"],
+        kinds=request_["kinds"],
+        need_technical=True,
+    )
+    event(f"a technical question fits: {fits}")
+    if fits:
+        assert has_technical, result.picks
+        technical = [p for p in result.picks if p.item.kind in TECHNICAL]
+        assert any("it is the session's " in p.reason for p in technical)
+    else:
+        assert any("No coding or system-design question fits" in n for n in result.notes)
 
 
 @settings(max_examples=60, deadline=None)
@@ -386,13 +474,32 @@ def test_reasons_say_topic_share_ramp_and_minutes():
     result = compose(BANK, planned_minutes=30, topic_weights=weights, seed=4, topic_labels=labels)
     assert result.ok, result.problems
     rag = [p for p in result.picks if p.item.topic_slugs == ("rag",)]
-    assert rag
-    first = rag[0].reason
-    assert first.startswith(f"RAG: 1 of {len(rag)} for this topic (weight 50%, ")
-    assert "of 15 planned min" in first
-    step = result.picks.index(rag[0]) + 1
-    assert f"difficulty {rag[0].item.difficulty}, step {step} of {len(result.picks)}" in first
-    assert first.endswith(f"{rag[0].item.minutes} min")
+    assert len(rag) >= 2
+    filled = sum(p.item.minutes for p in rag)
+    first, second = rag[0].reason, rag[1].reason
+    assert first.startswith(
+        f"Chosen for RAG: 1st of {len(rag)} topic slots ({filled} min against its 15-min share, "
+        "weight 50%"
+    )
+    assert second.startswith(f"Chosen for RAG: 2nd of {len(rag)} topic slots (")
+    assert result.picks[0].reason.split("; ")[1] == (
+        f"difficulty {result.picks[0].item.difficulty} opens the easy-to-hard ramp"
+    )
+    for before, pick in itertools.pairwise(result.picks):
+        rising = pick.item.difficulty > before.item.difficulty
+        ramp = "keeps the ramp rising" if rising else "keeps the ramp level"
+        assert f"; difficulty {pick.item.difficulty} {ramp}; " in pick.reason
+    assert first.endswith(f"; {rag[0].item.minutes} min.")
+    (behavioral,) = [p for p in result.picks if p.item.kind == "behavioral"]
+    assert behavioral.reason.startswith("Chosen for Behavioral: its only topic slot (")
+    assert "; it is the session's behavioral question; " in behavioral.reason
+
+
+def test_ordinals():
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st",
+        "111th",
+    ]  # fmt: skip
 
 
 def test_an_under_filled_topic_says_so():
@@ -402,7 +509,11 @@ def test_an_under_filled_topic_says_so():
     result = compose(items, planned_minutes=40, topic_weights={"rag": 3, "inference": 1}, seed=2)
     assert result.ok and result.total_minutes == 40
     (rag,) = [p for p in result.picks if p.item.id == 1]
-    assert "5 of 30 planned min; under-filled: no more of its questions fit" in rag.reason
+    assert rag.reason.startswith(
+        "Chosen for rag: its only topic slot (5 min against its 30-min share, weight 75%: "
+        "under-filled, "
+        "no more of its questions fit the session); "
+    )
     assert any("reaches 90% of the plan" in p.reason for p in result.picks)
 
 
@@ -410,7 +521,47 @@ def test_a_question_counts_for_its_first_requested_topic():
     items = [item(1, topic=("vision", "rag"), minutes=10), item(2, topic="rag", minutes=10)]
     result = compose(items, planned_minutes=20, topic_weights={"rag": 1}, seed=0)
     assert sorted(result.question_ids) == [1, 2]
-    assert all(p.reason.startswith("rag: ") for p in result.picks)
+    assert all(p.reason.startswith("Chosen for rag: ") for p in result.picks)
+
+
+def test_a_technical_question_that_cannot_fit_is_left_out_with_a_note():
+    items = [
+        item(1, minutes=20),
+        item(2, minutes=25),
+        item(3, "Design a retrieval system", minutes=30, kind="system_design"),
+    ]
+    result = compose(items, planned_minutes=45, topic_weights={"rag": 1}, seed=1, level="engineer")
+    assert result.ok and sorted(result.question_ids) == [1, 2]
+    assert (
+        "No coding or system-design question fits this plan with the chosen topics and the "
+        "other rules, so the session has none." in result.notes
+    )
+    result = compose(
+        items, planned_minutes=45, topic_weights={"rag": 1}, seed=1, require_technical=True
+    )
+    assert result.picks == []
+    assert result.problems[0].startswith(
+        "No set of the available questions with a coding or system-design question adds up to "
+        "41 to 45 minutes"
+    )
+    result = compose(items, planned_minutes=50, topic_weights={"rag": 1}, seed=1, level="engineer")
+    assert sorted(result.question_ids) == [1, 3] and not result.notes
+
+
+def test_kinds_left_out_are_never_picked_and_none_at_all_is_a_problem():
+    result = compose(BANK, planned_minutes=20, topic_weights={"rag": 1}, seed=1, kinds=[])
+    assert result.problems == ["Choose at least one kind of question to include."]
+    result = compose(
+        BANK, planned_minutes=20, topic_weights={"rag": 1}, seed=1, kinds=["coding", "scenario"]
+    )
+    assert result.problems == [
+        "No questions of the chosen kinds for the chosen topics: include more kinds or choose "
+        "other topics."
+    ]
+    # Behavioral left out: a behavioral topic is then not required to give one.
+    weights = {"rag": 1, "inference": 1, "behavioral": 1}
+    result = compose(BANK, planned_minutes=25, topic_weights=weights, seed=1, kinds=["conceptual"])
+    assert result.ok and {p.item.kind for p in result.picks} == {"conceptual"}
 
 
 def test_seeds_vary_the_session():
@@ -506,7 +657,9 @@ def test_autocompose_on_the_real_guide(engineer_interview):
     for i in items:
         assert i.question.is_active and engineer in i.question.levels.all()
     # Topic names, not slugs, in the reasons; topics spread over the session.
-    assert any(i.reason.startswith("Behavioral Questions") for i in items)
+    assert any(i.reason.startswith("Chosen for Behavioral Questions") for i in items)
+    # A 60-minute Engineer interview mixes in a coding or system-design question.
+    assert any(i.kind in TECHNICAL for i in items)
     assert len({i.topics[0][0] for i in items}) >= 8
     # The same seed gives the same session; it replaces what was there.
     again = autocompose_interview(interview=engineer_interview, topic_slugs=None, seed=7)
@@ -539,19 +692,65 @@ def test_autocompose_on_the_real_guide(engineer_interview):
 
 def test_autocompose_with_chosen_topics_and_weights(engineer_interview):
     rag, inference = "rag-retrieval-augmented-generation", "inference-optimization"
+    chosen = [rag, inference, "behavioral-questions-use-star-framework"]
     result = autocompose_interview(
         interview=engineer_interview,
-        topic_slugs=[rag, inference, "behavioral-questions-use-star-framework"],
+        topic_slugs=chosen,
         weights={rag: 3, inference: 1},
         seed=1,
+        kinds=["conceptual", "behavioral", "scenario"],
     )
     assert result.ok, result.problems
     topics = Counter(i.topics[0][0] for i in written(engineer_interview))
-    assert set(topics) == {rag, inference, "behavioral-questions-use-star-framework"}
+    assert set(topics) == set(chosen)
     minutes = Counter()
     for i in written(engineer_interview):
         minutes[i.topics[0][0]] += i.estimated_minutes
     assert minutes[rag] > minutes[inference]
+    assert not {i.kind for i in written(engineer_interview)} & TECHNICAL
+    # With every kind, the 60-minute Engineer session mixes in one of the two technical
+    # questions these topics have (system designs of 25 minutes on RAG, 30 on inference): the
+    # one of the heavier topic, and says so.
+    result = autocompose_interview(
+        interview=engineer_interview, topic_slugs=chosen, weights={rag: 3, inference: 1}, seed=1
+    )
+    assert result.ok, result.problems
+    (technical,) = [i for i in written(engineer_interview) if i.kind in TECHNICAL]
+    assert technical.kind == Kind.SYSTEM_DESIGN and technical.topics[0][0] == rag
+    assert technical.text == "How do you build a production-grade RAG system?"
+    assert "it is the session's system design question" in technical.reason
+
+
+def test_autocompose_mixes_kinds_by_level_and_plan(guide_bank, interviewer):
+    """Engineer and Scientist from 45 minutes: a coding or system-design question; not an
+    Intern interview, not a 30-minute one, not with those kinds left out."""
+
+    def kinds_of(level_slug, minutes, kinds=None, seed=3):
+        level = Level.objects.get(slug=level_slug)
+        candidate = services.candidate_create(
+            name=f"Kim {level_slug} {minutes} {kinds}", level=level, created_by=interviewer
+        )
+        interview = services.interview_create(
+            interviewer=interviewer, candidate=candidate, level=level, planned_minutes=minutes
+        )
+        result = autocompose_interview(
+            interview=interview, topic_slugs=None, seed=seed, kinds=kinds
+        )
+        assert result.ok, result.problems
+        return {i.kind for i in written(interview)}
+
+    for level_slug in ("engineer", "scientist"):
+        for minutes in (45, 90):
+            for seed in (1, 2, 3):
+                assert kinds_of(level_slug, minutes, seed=seed) & TECHNICAL
+        assert not kinds_of(level_slug, 45, ["conceptual", "behavioral", "scenario"]) & TECHNICAL
+        assert kinds_of(level_slug, 45, ["conceptual", "behavioral", "coding"]) & TECHNICAL == {
+            "coding"
+        }
+    assert technical_wanted(level="engineer", planned_minutes=45)
+    assert not technical_wanted(level="engineer", planned_minutes=44)
+    assert not technical_wanted(level="intern", planned_minutes=90)
+    assert not technical_wanted(level="scientist", planned_minutes=60, kinds=["conceptual"])
 
 
 def test_problems_write_nothing(draft, level):

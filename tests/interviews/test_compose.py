@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from interviews import services
 from interviews.models import Interview, InterviewQuestion, Kit, Status
+from questionbank.models import Level
 from questionbank.models import Status as QuestionStatus
-from tests.factories import QuestionFactory, TopicFactory, assigned_interview
+from tests.factories import LevelFactory, QuestionFactory, TopicFactory, assigned_interview
 from tests.interviews.conftest import make_status
 
 HX = {"HX-Request": "true"}
@@ -77,12 +78,29 @@ def second_draft(submitted, interviewer, candidate, level):
 # The page and its fragments ------------------------------------------------------------------
 
 
-def test_the_composer_without_filters_redirects_to_its_level_in_the_url(as_interviewer, draft):
-    response = as_interviewer.get(url("compose", draft))
-    assert response.status_code == 302
-    assert response["Location"] == url("compose", draft) + "?level=engineer"
-    response = as_interviewer.get(url("compose", draft) + "?show_asked=1")
-    assert response["Location"] == url("compose", draft) + "?show_asked=1&level=engineer"
+def test_the_composer_answers_at_its_own_url_with_the_bank_at_the_interview_level(
+    as_interviewer, draft, bank, topics
+):
+    """No redirect to add ?level= (a round trip on every visit): without a filter in the URL
+    the bank starts at the interview's level; ?level= (any level) stays a choice."""
+    intern = QuestionFactory(
+        text="An intern question?", levels=[LevelFactory(slug="intern")], topics=[topics[0]]
+    )
+    engineer = sorted(q.pk for q in bank)
+    for query in ("", "?show_asked=1"):
+        response = as_interviewer.get(url("compose", draft) + query)
+        assert response.status_code == 200, query
+        assert sorted(bank_ids(response)) == engineer
+        assert '<option value="engineer" selected>Engineer</option>' in text(response)
+        # The bank's own refresh asks for what it shows.
+        assert f'hx-get="{url("compose", draft)}?' in text(response)
+        assert re.search(
+            r'id="bank" class="bank-results" hx-get="[^"]*level=engineer', text(response)
+        )
+    response = as_interviewer.get(url("compose", draft), headers=bank_hx())
+    assert response.status_code == 200 and sorted(bank_ids(response)) == engineer
+    response = as_interviewer.get(url("compose", draft) + "?level=")
+    assert intern.pk in bank_ids(response)
 
 
 def test_the_composer_page_shows_the_bank_and_the_interview(as_interviewer, draft, bank):
@@ -604,6 +622,110 @@ def test_auto_compose_weights_steer_the_topics(as_interviewer, empty_draft):
     assert '<input type="number" name="weight-inference" step="any"' in text(response)
 
 
+def test_auto_compose_shows_each_topics_questions_at_the_level(as_interviewer, empty_draft, level):
+    TopicFactory(slug="elsewhere", name="Elsewhere")
+    QuestionFactory(levels=[level], topics=[TopicFactory(slug="retired-only")], status="retired")
+    body = text(as_interviewer.get(compose_url(empty_draft)))
+    assert '<th scope="col" class="count-col">Engineer questions</th>' in body
+    rows = dict(
+        re.findall(r'id="ac-topic-([\w-]+)"[^>]*>.*?<td class="count-col">(\d+)</td>', body, re.S)
+    )
+    assert list(rows.items()) == [
+        ("rag", "4"),
+        ("inference", "4"),
+        ("behavioral", "4"),
+        ("elsewhere", "0"),
+        ("retired-only", "0"),
+    ]
+    assert rows == {
+        "rag": "4",
+        "inference": "4",
+        "behavioral": "4",
+        "elsewhere": "0",
+        "retired-only": "0",
+    }
+
+
+@pytest.fixture
+def coding_bank(level, topics, bank):
+    """Two long technical questions besides the twelve short ones."""
+    return [
+        QuestionFactory(
+            text="Implement top-k retrieval over an inverted index",
+            kind="coding",
+            difficulty=4,
+            estimated_minutes=20,
+            levels=[level],
+            topics=[topics[0]],
+        ),
+        QuestionFactory(
+            text="Design a serving stack for a 70B model",
+            kind="system_design",
+            difficulty=5,
+            estimated_minutes=25,
+            levels=[level],
+            topics=[topics[1]],
+        ),
+    ]
+
+
+def test_auto_compose_mixes_in_a_technical_question_unless_kinds_are_left_out(
+    as_interviewer, interviewer, candidate, level, coding_bank
+):
+    interview = services.interview_create(
+        interviewer=interviewer, candidate=candidate, level=level, planned_minutes=45
+    )
+    body = text(as_interviewer.get(compose_url(interview)))
+    for value in ("conceptual", "coding", "system_design", "behavioral", "scenario"):
+        assert re.search(
+            rf'<input type="checkbox" name="kinds" value="{value}"[^>]* checked>', body
+        )
+    assert "a coding or system-design question when one fits" in body
+    data = {"topics": ["rag", "inference", "behavioral"], "seed": 4, "kinds_shown": "1"}
+    for seed in range(4):
+        data["seed"] = seed
+        data["kinds"] = ["conceptual", "coding", "system_design", "behavioral", "scenario"]
+        response = as_interviewer.post(url("autocompose", interview), {**data, "replace": "on"})
+        assert response.status_code == 303, text(response)
+        items = list(interview.items.all())
+        (technical,) = [i for i in items if i.kind in ("coding", "system_design")]
+        assert technical.reason.startswith("Chosen for ")
+        assert f"it is the session's {technical.get_kind_display().lower()} question" in (
+            technical.reason
+        )
+        # Coding and system design left out: none.
+        data["kinds"] = ["conceptual", "behavioral"]
+        response = as_interviewer.post(url("autocompose", interview), {**data, "replace": "on"})
+        assert response.status_code == 303, text(response)
+        kinds = set(interview.items.values_list("kind", flat=True))
+        assert kinds == {"conceptual", "behavioral"}
+
+
+def test_auto_compose_kinds_bad_input_changes_nothing(as_interviewer, empty_draft):
+    data = {"topics": ["rag", "behavioral"], "seed": 1, "kinds_shown": "1"}
+    response = as_interviewer.post(url("autocompose", empty_draft), data, headers=HX)
+    assert response.status_code == 422
+    assert "Choose at least one kind of question to include." in text(response)
+    response = as_interviewer.post(
+        url("autocompose", empty_draft), {**data, "kinds": ["puzzles"]}, headers=HX
+    )
+    assert response.status_code == 422
+    assert "Select a valid choice. puzzles is not one of the available choices." in text(response)
+    assert order(empty_draft) == []
+    # Kinds absent altogether (no kinds_shown: an older page or a script): every kind.
+    data = {"topics": ["rag", "inference", "behavioral"], "seed": 1}
+    response = as_interviewer.post(url("autocompose", empty_draft), data, headers=HX)
+    assert response.status_code == 200 and order(empty_draft)
+
+
+def test_a_short_or_intern_interview_is_not_told_about_technical_questions(
+    as_interviewer, empty_draft
+):
+    body = text(as_interviewer.get(compose_url(empty_draft)))  # 30 minutes
+    assert "one behavioral question,\n          nothing Cam Candidate was already asked" in body
+    assert "a coding or system-design question when one fits, nothing" not in body
+
+
 # Save as kit ---------------------------------------------------------------------------------
 
 
@@ -641,14 +763,118 @@ def test_save_as_kit_bad_input(as_interviewer, draft, interviewer, candidate, le
     assert list(Kit.objects.values_list("name", flat=True)) == ["Taken"]
 
 
+# Topic choices and the compact bank ----------------------------------------------------------
+
+
+def topic_options(body: str) -> dict[str, str]:
+    pattern = r'<(select name="topic"|datalist id="bank-topic")[^>]*>(.*?)</(select|datalist)>'
+    select = re.search(pattern, body, re.S).group(2)
+    return dict(re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select))
+
+
+def test_the_bank_topics_follow_the_level_with_their_counts(as_interviewer, draft, topics):
+    intern = Level.objects.create(name="Intern", slug="intern", rank=1)
+    QuestionFactory(levels=[intern], topics=[topics[0]])
+    TopicFactory(slug="elsewhere", name="Elsewhere")
+    body = text(as_interviewer.get(compose_url(draft)))
+    assert topic_options(body) == {
+        "": "Any topic",
+        "rag": "RAG (4)",
+        "inference": "Inference (4)",
+        "behavioral": "Behavioral Questions (Use STAR Framework) (4)",
+    }
+    # Another level (without JavaScript: the form's GET), and any level.
+    body = text(as_interviewer.get(compose_url(draft, level="intern")))
+    assert topic_options(body) == {"": "Any topic", "rag": "RAG (1)"}
+    body = text(as_interviewer.get(compose_url(draft, level="")))
+    assert topic_options(body)["rag"] == "RAG (5)" and "elsewhere" not in topic_options(body)
+    # With htmx the bank's results bring the new options for the topic select, out of band.
+    response = as_interviewer.get(compose_url(draft, level="intern"), headers=bank_hx())
+    body = text(response)
+    assert body.lstrip().startswith('<div id="bank"')
+    assert '<datalist id="bank-topic" hx-swap-oob="innerHTML">' in body
+    assert topic_options(body) == {"": "Any topic", "rag": "RAG (1)"}
+
+
+def test_the_bank_is_a_compact_list_by_default(as_interviewer, draft, bank):
+    response = as_interviewer.get(compose_url(draft))
+    body = text(response)
+    assert '<ol class="question-list bank-list is-compact"' in body
+    assert body.count('<details class="bank-row-details">') == 12
+    assert sorted(bank_ids(response)) == sorted(q.pk for q in bank)
+    question = bank[5]
+    detail = reverse("questionbank:detail", args=[question.pk])
+    assert (
+        f'<a href="{detail}" class="guidance-link small" hx-get="{detail}"'
+        ' hx-trigger="toggle once from:closest details" hx-target="this" hx-swap="outerHTML">'
+    ) in body
+    assert "First point" not in body  # guidance comes on demand
+    # Adding works the same from a compact row.
+    assert f'aria-label="Add: {question.text}"' in body and body.count("In this interview") == 3
+    # The detail on demand: the question's guidance and rubric alone.
+    response = as_interviewer.get(detail, headers=HX)
+    assert (
+        text(response)
+        .lstrip()
+        .startswith(f'<div class="guidance-block" id="guidance-{question.pk}"')
+    )
+    assert "First point" in text(response) and "<html" not in text(response)
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_bank_view_is_chosen_by_link_and_remembered(as_interviewer, draft, bank):
+    body = text(as_interviewer.get(compose_url(draft, q="RAG")))
+    detailed = url("compose", draft) + "?q=RAG&amp;level=engineer&amp;view=detailed"
+    assert f'<a href="{detailed}" hx-get="{detailed}" hx-target="#bank"' in body
+    assert re.search(r'aria-describedby="bank-view-label" aria-current="true">a compact list', body)
+    # Without JavaScript: the link reloads the page in the detailed view...
+    body = text(as_interviewer.get(compose_url(draft, q="RAG", view="detailed")))
+    assert '<ol class="question-list bank-list"' in body and "is-compact" not in body
+    assert "First point" in body
+    assert re.search(r'aria-describedby="bank-view-label" aria-current="true">detailed cards', body)
+    # ... which is remembered for the next visit, any filter, and the bank fragment.
+    body = text(as_interviewer.get(compose_url(draft)))
+    assert "is-compact" not in body and "First point" in body
+    body = text(as_interviewer.get(compose_url(draft, q="Inference"), headers=bank_hx()))
+    assert "is-compact" not in body
+    # With htmx: the link's fragment, in the compact view again, remembered too.
+    body = text(as_interviewer.get(compose_url(draft, view="compact"), headers=bank_hx()))
+    assert body.lstrip().startswith('<div id="bank"') and "is-compact" in body
+    assert "is-compact" in text(as_interviewer.get(compose_url(draft)))
+    # An unknown view changes nothing.
+    body = text(as_interviewer.get(compose_url(draft, view="poster")))
+    assert "is-compact" in body
+
+
+def test_the_compact_bank_makes_the_composer_much_lighter(client, guide_bank, interviewer):
+    from questionbank.models import Level as BankLevel
+
+    engineer = BankLevel.objects.get(slug="engineer")
+    candidate = services.candidate_create(name="Lee", level=engineer, created_by=interviewer)
+    interview = services.interview_create(
+        interviewer=interviewer, candidate=candidate, level=engineer, planned_minutes=60
+    )
+    client.force_login(interviewer)
+    sizes = {}
+    for view in ("detailed", "compact"):
+        page = client.get(compose_url(interview, view=view))
+        fragment = client.get(compose_url(interview), headers=bank_hx())
+        assert len(bank_ids(page)) == len(bank_ids(fragment)) == 25
+        sizes[view] = (len(page.content), len(fragment.content))
+    # Measured on the guide: the page 91 kB -> 65 kB, the bank panel 60 kB -> 34 kB.
+    assert sizes["compact"][0] < 0.75 * sizes["detailed"][0], sizes
+    assert sizes["compact"][1] < 0.6 * sizes["detailed"][1], sizes
+
+
 # Query counts --------------------------------------------------------------------------------
 
 # session, user; the interview (with candidate and level) and its items; the ids already asked;
 # the level named in the filter; the bank's count, page, levels and topics; the topics for
 # auto-compose; the filter form's levels and topics.
 PAGE_QUERIES = 14  # + the user's groups, read once by the rules (nav, access)
-# the results alone: the same without the three lists of choices
-BANK_QUERIES = 11
+# the results alone: the same without the levels and auto-compose's topics, the filter's
+# topics (with their counts at the level) kept to update the topic choices in place
+BANK_QUERIES = 12  # + the user's groups
 # session, user, their groups (the rules); interview + its items; asked ids
 INTERVIEW_QUERIES = 6
 
@@ -668,6 +894,20 @@ def test_the_composer_query_count_does_not_grow(
         with django_assert_num_queries(INTERVIEW_QUERIES):
             response = client.get(compose_url(interview), headers=bank_hx("interview"))
         assert text(response).count('class="item-position"') == count
+
+
+def test_the_composer_query_count_in_the_detailed_view(
+    client, interviewer, draft, big_interview, django_assert_num_queries
+):
+    client.force_login(interviewer)
+    client.get(compose_url(draft, view="detailed"))  # remembered in the session
+    for interview in (draft, big_interview):  # the 3,000 questions are at the same level
+        with django_assert_num_queries(PAGE_QUERIES):
+            response = client.get(compose_url(interview))
+        assert "is-compact" not in text(response) and len(bank_ids(response)) == 25
+        with django_assert_num_queries(BANK_QUERIES):
+            response = client.get(compose_url(interview), headers=bank_hx())
+        assert len(bank_ids(response)) == 25
 
 
 def test_the_composer_query_count_with_repeats_shown(
@@ -714,3 +954,20 @@ def test_the_horizontal_bars_geometry():
     assert [b.y for b in chart.bars] == [14, 44, 74] and chart.bars[0].label_y == 11
     assert chart.height == 84
     assert horizontal_bars([]).bars == [] and horizontal_bars([]).height == 0
+
+
+def test_links_to_a_draft_go_straight_to_the_composer(as_interviewer, draft, candidate):
+    """The dashboard and the candidate page link to the composer's final URL: it answers 200,
+    never a redirect."""
+    compose = url("compose", draft)
+    pages = (reverse("interviews:dashboard"), reverse("interviews:candidate", args=[candidate.pk]))
+    links = set()
+    for page in pages:
+        html = text(as_interviewer.get(page))
+        found = set(re.findall(rf'href="({re.escape(compose)}[^"]*)"', html))
+        assert found, f"no link to the composer on {page}"
+        links |= found
+    assert draft.get_absolute_url() in links
+    for link in links:
+        response = as_interviewer.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200, link

@@ -1,6 +1,9 @@
 """The dashboard at / and the candidate list."""
 
+from datetime import timedelta
+
 from django.urls import reverse
+from django.utils import timezone
 
 from interviews import services
 from interviews.models import Kit, Status
@@ -101,9 +104,9 @@ def test_dashboard_query_count_does_not_grow(
         with django_assert_num_queries(queries):
             assert client.get(DASHBOARD).status_code == 200
 
-    # session, user, permissions (2), drafts, live, submitted, candidates, kits
-    visit(interviewer, 9)
-    visit(hiring_manager, 10)  # + everyone's submitted scorecards
+    # session, user, permissions (2), drafts, live, submitted, upcoming, candidates, kits
+    visit(interviewer, 10)
+    visit(hiring_manager, 11)  # + everyone's submitted scorecards
     # More and bigger interviews, candidates and kits: the same count.
     make_status(big_interview, Status.SUBMITTED)
     for i in range(5):
@@ -115,13 +118,15 @@ def test_dashboard_query_count_does_not_grow(
             candidate=candidate,
             level=submitted.level,
             planned_minutes=30,
+            scheduled_at=timezone.now() + timedelta(days=i + 1),
+            duration_minutes=30,
         )
         services.kit_save_from_interview(
             interview=big_interview, owner=interviewer, name=f"Kit {i}", shared=bool(i % 2)
         )
     assert Kit.objects.count() == 5
-    visit(interviewer, 9)
-    visit(hiring_manager, 10)
+    visit(interviewer, 10)
+    visit(hiring_manager, 11)
 
 
 # Candidate list ---------------------------------------------------------------------------

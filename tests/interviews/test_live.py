@@ -1,6 +1,7 @@
 """The live interview: start, the live page, scoring, notes autosave, time, unplanned questions."""
 
 import json
+import logging
 import re
 from datetime import timedelta
 
@@ -210,6 +211,30 @@ def test_pace_is_on_plan_when_work_keeps_up_with_time(as_interviewer, live_inter
     response = as_interviewer.get(url("live", live_interview))
     assert not response.context["pace"]["behind"]
     assert "Running behind plan" not in response.content.decode()
+
+
+def test_progress_counts_answered_as_scored_and_skipped_apart(as_interviewer, live_interview):
+    """A skipped question is not answered: "Answered 1 of 3 · 1 skipped". It is no longer
+    left, though: the pace counts it as done (data-done, which live.js reads)."""
+    first, second, _third = live_interview.items.all()
+    services.item_score(item=first, score=2)
+    services.item_score(item=second, skipped=True)
+    Interview.objects.filter(pk=live_interview.pk).update(
+        started_at=timezone.now() - timedelta(minutes=30)
+    )
+    response = as_interviewer.get(url("live", live_interview))
+    pace = response.context["pace"]
+    assert (pace["answered"], pace["skipped"], pace["done"], pace["total"]) == (1, 1, 2, 3)
+    html = response.content.decode()
+    assert 'data-answered="1" data-skipped="1" data-done="2" data-total="3"' in html
+    assert "<p>Answered <strong>1</strong> of 3 · 1 skipped</p>" in html
+    assert not pace["behind"]  # 2/3 done at 2/3 of the time
+    # The progress fragment sent with a score says the same.
+    response = as_interviewer.post(
+        item_url("score", live_interview, second), {"score": "4"}, headers=HX
+    )
+    html = response.content.decode()
+    assert "<p>Answered <strong>2</strong> of 3</p>" in html and "skipped</p>" not in html
 
 
 def test_live_page_query_count_does_not_grow_with_the_interview_or_the_bank(
@@ -564,6 +589,24 @@ def test_stale_notes_are_refused_with_409_and_nothing_is_overwritten(
     assert "notesSaved" not in response.headers.get("HX-Trigger", "")
     item.refresh_from_db()
     assert item.notes == "Newer notes from tab A" and item.notes_version == 1
+
+
+def test_a_notes_conflict_logs_at_info_not_warning(as_interviewer, live_interview, caplog):
+    """Autosave's 409 is expected (another tab saved first): no WARNING in the logs."""
+    item = first_item(live_interview)
+    services.item_save_notes(item=item, notes="Newer notes from tab A", base_version=0)
+    caplog.set_level(logging.DEBUG)
+    for headers in (HX, {}):
+        response = as_interviewer.post(
+            item_url("notes", live_interview, item),
+            {"notes": "Older text from tab B", "version": "0"},
+            headers=headers,
+        )
+        assert response.status_code == 409
+    conflicts = [r for r in caplog.records if "409" in r.getMessage() or "conflict" in r.msg]
+    assert len(conflicts) == 2
+    assert {r.levelno for r in conflicts} == {logging.INFO}
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 def test_stale_notes_without_javascript_keep_the_text_and_show_the_newer_notes(

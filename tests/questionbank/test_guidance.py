@@ -55,8 +55,13 @@ def test_guidance_points_are_single_short_lines():
     guidance = load_guidance(Path(settings.BASE_DIR) / "fixtures" / "guidance")
     assert len(guidance) == 312
     for entry in guidance.values():
-        for point in [*entry.key_points, *entry.follow_ups, *entry.red_flags]:
+        for point in [*entry.key_points, *entry.red_flags]:
             assert point and "\n" not in point and len(point) <= 260, point
+        for follow_up in entry.follow_ups:
+            # A numeric follow-up carries its expected answer, with the arithmetic, after the probe.
+            probe, _, expected = follow_up.partition("Expected:")
+            assert probe and "\n" not in follow_up, follow_up
+            assert len(probe) <= 260 and len(expected) <= 400, follow_up
 
 
 def test_guidance_shows_on_the_bank_and_in_the_admin(client, superuser, guide_bank):
@@ -86,9 +91,19 @@ def test_guidance_shows_in_the_composer_and_beside_the_rubric_on_the_live_page(c
     )
     client.force_login(user)
     composer = client.get(
-        f"/interviews/{interview.pk}/compose/?level=engineer&q=speculative+decoding"
+        f"/interviews/{interview.pk}/compose/?level=engineer&q=speculative+decoding&view=detailed"
     ).content.decode()
     assert "Answer guidance" in composer and escape(question.key_points()[0]) in composer
+    # The compact list loads it when the question is opened (or links to it without JS).
+    composer = client.get(
+        f"/interviews/{interview.pk}/compose/?level=engineer&q=speculative+decoding&view=compact"
+    ).content.decode()
+    link = f'href="/bank/{question.pk}/" class="guidance-link small" hx-get="/bank/{question.pk}/"'
+    assert link in composer and escape(question.key_points()[0]) not in composer
+    fragment = client.get(f"/bank/{question.pk}/", headers={"HX-Request": "true"})
+    fragment = fragment.content.decode()
+    assert fragment.lstrip().startswith(f'<div class="guidance-block" id="guidance-{question.pk}">')
+    assert escape(question.key_points()[0]) in fragment and "4 Excellent" in fragment
     services.interview_add_question(interview=interview, question=question)
     services.interview_start(interview=interview)
     live = client.get(f"/interviews/{interview.pk}/live/").content.decode()

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from questionbank.guide import GuideError, decode, difficulty_for, parse_guide
+from questionbank.guide import ANCHOR_LEVELS, GuideError, decode, difficulty_for, parse_guide
 from questionbank.models import Kind, Level, Question, Topic, normalize_text
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -245,6 +245,7 @@ def test_guidance_for_a_question_not_in_the_guide_is_refused(db, tmp_path):
     (tmp_path / "guidance").mkdir()
     (tmp_path / "guidance" / "x.toml").write_text(
         '[[question]]\ntext = "What is a tokn?"\nminutes = 3\n'
+        + "".join(f'anchors.{level} = "{level} anchor"\n' for level in ANCHOR_LEVELS)
     )
     with pytest.raises(CommandError, match="not in the guide"):
         run_import(tmp_path / "guide.txt")

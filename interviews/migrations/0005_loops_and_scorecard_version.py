@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('interviews', '0002_groups'),
-        ('questionbank', '0004_constraint_messages'),
+        ('interviews', '0004_size_limits_and_erasure'),
+        ('questionbank', '0007_anchors_at_most_500'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -34,6 +34,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("interviews", "0003_loops_and_scorecard_version")]
+    dependencies = [("interviews", "0005_loops_and_scorecard_version")]
 
     operations = [migrations.RunPython(forwards, backwards)]
