@@ -37,6 +37,11 @@ class CandidateAdmin(admin.ModelAdmin):
     def interview_count(self, obj):
         return obj.interview_count
 
+    def has_delete_permission(self, request, obj=None):
+        """Deleting is erasing: the can_erase rule (hiring managers and admins), as on the
+        candidate's page."""
+        return request.user.has_perm("interviews.erase")
+
     def delete_model(self, request, obj):
         services.candidate_erase(candidate=obj, by=request.user)
 

@@ -227,6 +227,24 @@ def test_deleting_in_the_admin_erases_too(client, superuser, person):
     assert LogEntry.objects.filter(action_flag=3, object_repr="(erased)").count() == 1
 
 
+def test_the_admin_deletes_only_under_the_erase_rule(client, person):
+    """Staff holding Django's delete permission but no erasing role cannot erase there."""
+    from django.contrib.auth.models import Permission
+
+    staffer = UserFactory(username="staffer")
+    staffer.is_staff = True
+    staffer.save()
+    staffer.user_permissions.add(  # everything the admin's delete of a candidate asks
+        *Permission.objects.filter(content_type__app_label="interviews").filter(
+            codename__regex=r"^(delete_|view_candidate$)"
+        )
+    )
+    client.force_login(staffer)
+    url = reverse("admin:interviews_candidate_delete", args=[person.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Candidate.objects.filter(pk=person.pk).exists() and not ErasureRecord.objects.exists()
+
+
 def test_erasure_runs_a_bounded_number_of_queries(
     hiring_manager, person, django_assert_max_num_queries
 ):
