@@ -66,7 +66,7 @@ def test_a_loop_with_two_interviewers_and_independent_scoring(open_page, make_us
 
     manager = open_page()
     login(manager, "hana")
-    manager.get_by_role("button", name="Open a loop").click()
+    manager.get_by_role("link", name="Open a loop", exact=True).click()
     check_page(manager, "loop-new", screenshots=False)
     manager.get_by_label("A new candidate").check()
     manager.get_by_label("Name", exact=True).fill("Lee Loop")
