@@ -18,6 +18,19 @@ STAFF_GROUPS = {"Curators", "Admins"}
 
 
 class Backend(OIDCAuthenticationBackend):
+    """Authenticates only. Who may do what is answered by the rules and
+    people.backends.ModelPermissionBackend; this backend inherits ModelBackend's has_perm,
+    which would grant the names the rules own from group permissions alone."""
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return False
+
+    def has_module_perms(self, user_obj, app_label):
+        return False
+
+    def get_all_permissions(self, user_obj, obj=None):
+        return set()
+
     def get_userinfo(self, access_token, id_token, payload):
         """The userinfo endpoint's claims over the verified ID token's: providers put the group
         claim in one or the other."""

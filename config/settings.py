@@ -32,7 +32,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "people.apps.PeopleAdminConfig",  # the admin site, asking the rules who may enter
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "import_export",
+    "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
     "django_tasks",
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "accounts",
     "questionbank",
     "interviews",
+    "people",
     "webhooks",
 ]
 
@@ -64,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.SessionTimeoutMiddleware",
+    # Every view needs a login unless marked @login_not_required (login, password reset, SSO);
+    # after the idle timeout, so a session it has just ended is sent to the login page.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -144,7 +149,10 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username or address before any password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Who may do what: the named rules of people/rules.py (no query when one answers yes),
+    # then Django's model permissions (the admin's), which also checks passwords.
+    "rules.permissions.ObjectPermissionBackend",
+    "people.backends.ModelPermissionBackend",
 ]
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for a username, or
 # from an address, that username (or address) is locked out for AXES_COOLOFF_MINUTES. Unlock
@@ -276,8 +284,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Retention: candidates whose last interview ended longer ago than this are erased by
-# `manage.py apply_retention` (run it daily, e.g. from cron).
+# Retention: candidates whose loop closed longer ago than this (without a loop: whose last
+# interview ended) are erased by `manage.py apply_retention` (run it daily, e.g. from cron).
 RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "365"))
 
 # The web form of the admin's question import refuses files longer than this; larger files go
@@ -287,6 +295,22 @@ QUESTION_IMPORT_WEB_ROWS = int(os.environ.get("QUESTION_IMPORT_WEB_ROWS", "2000"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# E-mail (password resets): printed to the console unless EMAIL_HOST is set, then SMTP.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Interview Kit <noreply@localhost>")
+EMAIL_TIMEOUT = 10
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,8 @@ from .models import (
     InterviewQuestion,
     Kit,
     KitQuestion,
+    Loop,
+    LoopStage,
 )
 
 
@@ -34,6 +36,11 @@ class CandidateAdmin(admin.ModelAdmin):
     @admin.display(description="Interviews", ordering="interview_count")
     def interview_count(self, obj):
         return obj.interview_count
+
+    def has_delete_permission(self, request, obj=None):
+        """Deleting is erasing: the can_erase rule (hiring managers and admins), as on the
+        candidate's page."""
+        return request.user.has_perm("interviews.erase")
 
     def delete_model(self, request, obj):
         services.candidate_erase(candidate=obj, by=request.user)
@@ -127,3 +134,31 @@ class KitAdmin(admin.ModelAdmin):
     search_fields = ("name", "owner__username")
     list_select_related = ("owner", "level")
     inlines = [KitQuestionInline]
+
+
+class LoopStageInline(admin.TabularInline):
+    model = LoopStage
+    fields = ("position", "name", "interviewer", "planned_minutes", "scheduled_at", "interview")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Loop)
+class LoopAdmin(admin.ModelAdmin):
+    """Read-only: loops change on their page in the app, where the rules are enforced."""
+
+    list_display = ("candidate", "hiring_manager", "status", "created_at", "closed_at")
+    list_filter = ("status",)
+    search_fields = ("candidate__name", "hiring_manager__username")
+    list_select_related = ("candidate", "hiring_manager")
+    inlines = [LoopStageInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

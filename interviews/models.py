@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -11,27 +11,12 @@ from config import limits
 from config.limits import bounded_text, length_constraint
 from questionbank.models import Kind, Level, Question, Score
 
-VIEW_ALL_PERMISSION = "interviews.view_all_interviews"
-ERASE_PERMISSION = "interviews.erase_candidate"
+VIEW_ALL_PERMISSION = "interviews.read_all"  # a named rule of people/rules.py
 
 
 def can_view_all(user) -> bool:
     """Hiring managers (and superusers) read every candidate and scorecard."""
     return user.is_authenticated and user.has_perm(VIEW_ALL_PERMISSION)
-
-
-def can_manage_candidate(user, candidate) -> bool:
-    """Archive, unarchive or merge a candidate: whoever added them, and hiring managers."""
-    return user.is_authenticated and (candidate.created_by_id == user.pk or can_view_all(user))
-
-
-def can_erase(user) -> bool:
-    """Hiring managers (the group holds the permission), superusers, and staff admins who may
-    delete candidates in the admin, erase a candidate and everything about them."""
-    return user.is_authenticated and (
-        user.has_perm(ERASE_PERMISSION)
-        or (user.is_staff and user.has_perm("interviews.delete_candidate"))
-    )
 
 
 class CandidateQuerySet(models.QuerySet):
@@ -50,29 +35,66 @@ class CandidateQuerySet(models.QuerySet):
         return self.annotate(email_lower=Lower("email")).filter(email_lower=email.lower())
 
     def past_retention(self, *, days: int | None = None, now=None):
-        """Candidates to erase under the retention rule: nothing of theirs is still in progress
-        (no draft or live interview), and their last activity (the latest interview's
-        submission, else its creation; the candidate's own creation when they have none) is
-        older than `days` (settings.RETENTION_DAYS). When hiring loops exist this becomes
-        "the loop closed more than `days` ago"."""
+        """Candidates to erase under the retention rule, ``days`` being
+        settings.RETENTION_DAYS unless given. Nothing of theirs is still in progress (no draft
+        or live interview), and:
+
+        - a candidate with a loop: every loop of theirs is closed, the last more than ``days``
+          ago;
+        - a candidate with no loop: their last activity (the latest interview's submission,
+          else its creation; the candidate's own creation when they have none) is older than
+          ``days``."""
         days = settings.RETENTION_DAYS if days is None else days
         cutoff = (now or timezone.now()) - timedelta(days=days)
+        loops = Loop.objects.filter(candidate=OuterRef("pk"))
         return (
             self.exclude(interviews__status__in=[Status.DRAFT, Status.LIVE])
             .annotate(
+                has_loop=Exists(loops),
+                has_open_loop=Exists(loops.filter(status=LoopStatus.OPEN)),
+                loop_closed_at=Subquery(
+                    loops.filter(closed_at__isnull=False)
+                    .order_by("-closed_at")
+                    .values("closed_at")[:1]
+                ),
                 last_activity=Coalesce(
                     Max(Coalesce("interviews__submitted_at", "interviews__created_at")),
                     "created_at",
-                )
+                ),
             )
-            .filter(last_activity__lt=cutoff)
+            .filter(
+                Q(has_loop=False, last_activity__lt=cutoff)
+                | Q(has_loop=True, has_open_loop=False, loop_closed_at__lt=cutoff)
+            )
         )
 
     def for_dashboard(self):
         return self.select_related("level").order_by("-created_at")
 
     def for_debrief(self):
-        return self.select_related("level", "created_by")
+        """The candidate with their interviews (questions loaded) and loops (stages loaded):
+        everything the debrief and the rules about it read, in a fixed number of queries."""
+        return self.select_related("level", "created_by").prefetch_related(
+            Prefetch(
+                "interviews",
+                queryset=Interview.objects.with_items().order_by("created_at", "id"),
+            ),
+            Prefetch("loops", queryset=Loop.objects.order_by("-created_at", "-id")),
+            Prefetch(
+                "loops__stages",
+                queryset=LoopStage.objects.select_related("interviewer").order_by("position"),
+            ),
+        )
+
+    def visible_to(self, user):
+        """Hiring managers read every candidate; an interviewer those whose loop assigns them
+        or whom they interviewed."""
+        if can_view_all(user):
+            return self
+        return self.filter(
+            Exists(LoopStage.objects.filter(loop__candidate=OuterRef("pk"), interviewer=user))
+            | Exists(Interview.objects.filter(candidate=OuterRef("pk"), interviewer=user))
+        )
 
 
 class Candidate(models.Model):
@@ -297,6 +319,9 @@ class Interview(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=0, help_text="Raised on every write to the scorecard; a stale amend is refused"
+    )
 
     objects = InterviewQuerySet.as_manager()
 
@@ -496,6 +521,143 @@ class Amendment(models.Model):
 
     def __str__(self):
         return f"Amendment of {self.interview} by {self.user} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# Loops --------------------------------------------------------------------------------------
+
+
+class LoopStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class LoopQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=LoopStatus.OPEN)
+
+    def for_list(self):
+        return self.select_related("candidate", "candidate__level", "hiring_manager").annotate(
+            stage_count=Count("stages", distinct=True),
+            done_count=Count(
+                "stages", filter=Q(stages__interview__status=Status.SUBMITTED), distinct=True
+            ),
+        )
+
+    def for_page(self):
+        return self.select_related(
+            "candidate", "candidate__level", "hiring_manager"
+        ).prefetch_related(
+            Prefetch(
+                "stages",
+                queryset=LoopStage.objects.select_related("interviewer", "interview")
+                .prefetch_related("focus_topics")
+                .order_by("position"),
+            )
+        )
+
+
+class Loop(models.Model):
+    """A candidate's interview loop: the stages, each with its assigned interviewer."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="loops")
+    hiring_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_loops",
+        help_text="Empty for the loops made from interviews older than loops",
+    )
+    status = models.CharField(max_length=10, choices=LoopStatus.choices, default=LoopStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LoopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=LoopStatus.values), name="loop_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=LoopStatus.OPEN, closed_at__isnull=True)
+                | Q(status=LoopStatus.CLOSED, closed_at__isnull=False),
+                name="loop_closed_has_closed_at",
+            ),
+            models.UniqueConstraint(
+                fields=["candidate"],
+                condition=Q(status=LoopStatus.OPEN),
+                name="loop_one_open_per_candidate",
+                violation_error_message="This candidate already has an open loop.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Loop for {self.candidate}"
+
+    def get_absolute_url(self):
+        return reverse("interviews:loop", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.status == LoopStatus.OPEN
+
+
+class LoopStageQuerySet(models.QuerySet):
+    def upcoming_for(self, user):
+        """The user's assigned stages of open loops whose interview is not submitted yet."""
+        return (
+            self.filter(interviewer=user, loop__status=LoopStatus.OPEN)
+            .exclude(interview__status=Status.SUBMITTED)
+            .select_related("loop__candidate", "interview")
+            .order_by(models.F("scheduled_at").asc(nulls_last=True), "pk")
+        )
+
+
+class LoopStage(models.Model):
+    """One interview of a loop: what it covers, who runs it, when."""
+
+    loop = models.ForeignKey(Loop, on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField(max_length=200)
+    position = models.PositiveIntegerField()
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="loop_stages",
+        help_text="Empty when handed back and not yet reassigned",
+    )
+    focus_topics = models.ManyToManyField(
+        "questionbank.Topic", blank=True, related_name="loop_stages"
+    )
+    planned_minutes = models.PositiveSmallIntegerField(default=45)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    interview = models.OneToOneField(
+        Interview, on_delete=models.SET_NULL, null=True, blank=True, related_name="stage"
+    )
+
+    objects = LoopStageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["loop", "position"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="loopstage_name_not_empty"),
+            models.UniqueConstraint(fields=["loop", "position"], name="loopstage_unique_position"),
+            models.CheckConstraint(
+                condition=Q(planned_minutes__gte=5) & Q(planned_minutes__lte=480),
+                name="loopstage_planned_minutes_5_to_480",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.loop.candidate})"
+
+    @property
+    def started(self) -> bool:
+        """Its interview has started: the stage can no longer change hands."""
+        return self.interview is not None and not self.interview.is_draft
 
 
 class ErasureReason(models.TextChoices):

@@ -340,6 +340,10 @@ class Debrief:
     overall: TopicRow | None
 
     @property
+    def others_revealed(self) -> bool:
+        return any(e.revealed and not e.own for e in self.entries)
+
+    @property
     def hidden_count(self) -> int:
         return sum(1 for e in self.entries if not e.revealed and e.interview.is_submitted)
 
@@ -360,14 +364,22 @@ def _spread(cells: list[Mean]) -> Decimal | None:
     return max(values) - min(values)
 
 
-def build_debrief(interviews: list[Interview], user) -> Debrief:
+def build_debrief(interviews: list[Interview], user, *, candidate=None) -> Debrief:
     """Independent scoring: an interviewer sees the others' scores, notes, recommendations and
-    summaries only once they have submitted their own scorecard for this candidate. Hiring
-    managers see every submitted scorecard. An interviewer who has no interview for the
-    candidate sees the candidate and each interview's status and interviewer, never scores."""
+    summaries only when the rule ``interviews.see_others_scores`` (people/rules.py) holds:
+    assigned in the candidate's loop, with their own scorecard for that stage submitted with at
+    least one scored question. Hiring managers see every submitted scorecard. Anyone else sees
+    the candidate and each interview's status and interviewer, never scores.
+
+    ``candidate`` loaded with ``Candidate.objects.for_debrief()`` answers the rule without a
+    query; without it, the interviews' candidate is asked."""
     sees_all = can_view_all(user)
     own = [i for i in interviews if i.interviewer_id == user.pk]
-    unlocked = sees_all or any(i.is_submitted for i in own)
+    if candidate is None and interviews:
+        candidate = interviews[0].candidate
+    unlocked = sees_all or (
+        candidate is not None and user.has_perm("interviews.see_others_scores", candidate)
+    )
     entries = []
     for interview in interviews:
         is_own = interview.interviewer_id == user.pk

@@ -38,7 +38,7 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def user(db):
-    return UserFactory(username="ivy")
+    return UserFactory(username="ivy", groups=["Interviewers"])
 
 
 @pytest.fixture

@@ -24,10 +24,18 @@ class AmendForm(forms.Form):
         error_messages={"required": "Say why you amend the scorecard."},
     )
 
+    # The scorecard's version this form was read at: a submit on an older one is refused (409).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
     def __init__(self, *args, interview: Interview, **kwargs):
         self.interview = interview
         self.items = list(interview.items.all())
-        initial = {"recommendation": interview.recommendation, "summary": interview.summary}
+        initial = {
+            "recommendation": interview.recommendation,
+            "summary": interview.summary,
+            "version": interview.version,
+            **kwargs.pop("initial", {}),
+        }
         for item in self.items:
             initial[f"score_{item.pk}"] = "" if item.score is None else str(item.score)
             initial[f"notes_{item.pk}"] = item.notes
@@ -61,7 +69,7 @@ class AmendForm(forms.Form):
         """What changed, as interview_amend's keyword arguments (unchanged values left out)."""
         data = self.cleaned_data
         interview = self.interview
-        kwargs = {"reason": data["reason"]}
+        kwargs = {"reason": data["reason"], "base_version": data["version"]}
         if data["recommendation"] != interview.recommendation:
             kwargs["recommendation"] = data["recommendation"]
         summary = normalize_newlines(data["summary"]).strip()

@@ -33,6 +33,7 @@ from interviews.forms.live import (
     TimeForm,
 )
 from interviews.models import Interview, InterviewQuestion
+from people.rules import require, runnable_or_404
 from questionbank.models import Question, split_lines
 
 logger = logging.getLogger(__name__)
@@ -46,10 +47,10 @@ SEARCH_MIN_LENGTH = 2
 
 
 def _owned(request, pk: int, *, items: bool = False) -> Interview:
-    qs = Interview.objects.owned_by(request.user)
+    qs = Interview.objects.all()
     if items:
         qs = qs.with_items()
-    return get_object_or_404(qs, pk=pk)
+    return runnable_or_404(request.user, qs, pk)
 
 
 def _owned_item(request, pk: int, item_pk: int) -> InterviewQuestion:
@@ -219,6 +220,7 @@ def _expected_conflict(request, response, item):
 
 @require_POST
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 def start(request, pk: int):
     """Draft -> live, recording the start time, then the live page."""
     interview = _owned(request, pk)
@@ -234,6 +236,7 @@ def start(request, pk: int):
 
 @require_GET
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 @vary_on_headers("HX-Request", "HX-Target")
 def live(request, pk: int):
     interview = _owned(request, pk, items=True)
@@ -256,6 +259,7 @@ def live(request, pk: int):
 
 @require_POST
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 @vary_on_headers("HX-Request")
 def score(request, pk: int, item_pk: int):
     """Score 1..4, skip or clear the question; htmx gets the rubric and the list entry back."""
@@ -286,6 +290,7 @@ def score(request, pk: int, item_pk: int):
 
 @require_POST
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 @vary_on_headers("HX-Request")
 def notes(request, pk: int, item_pk: int):
     """Save the notes written on top of ``version``; a newer save elsewhere is a 409."""
@@ -351,6 +356,7 @@ def notes(request, pk: int, item_pk: int):
 
 @require_POST
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 def record_time(request, pk: int, item_pk: int):
     """Add seconds spent on a question (sent by live.js with sendBeacon); 204, or 422."""
     item = _owned_item(request, pk, item_pk)
@@ -369,6 +375,7 @@ def record_time(request, pk: int, item_pk: int):
 
 @require_POST
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 @vary_on_headers("HX-Request")
 def add_unplanned(request, pk: int):
     """Add a bank question during the interview; a repeat for this candidate asks to confirm."""
@@ -423,6 +430,7 @@ def add_unplanned(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 @vary_on_headers("HX-Request")
 def submit(request, pk: int):
     """Recommendation, summary, and a decision about unscored questions: the scorecard."""

@@ -114,10 +114,9 @@ def sso(settings, provider):
     settings.OIDC_OP_LOGOUT_ENDPOINT = provider + "/o/logout/"
     settings.OIDC_GROUP_ROLES = parse_group_roles(ROLES)
     settings.OIDC_CREATE_USER = True
-    settings.AUTHENTICATION_BACKENDS = [
-        "django.contrib.auth.backends.ModelBackend",
-        "accounts.sso.Backend",
-    ]
+    # Appended to the project's backends, as config/settings.py does (the rules answer who may
+    # do what, the admin site included).
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "accounts.sso.Backend"]
     return settings
 
 

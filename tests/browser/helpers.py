@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.factories import assigned_interview
+
 JOURNEY = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -287,7 +289,7 @@ def make_interview(
         candidate = services.candidate_create(
             name="Cam Candidate", level=level, created_by=interviewer
         )
-    interview = services.interview_create(
+    interview = assigned_interview(
         interviewer=interviewer,
         candidate=candidate,
         level=level,

@@ -43,7 +43,7 @@ def page_height(page) -> int:
 
 
 def test_compose_an_interview_reorder_save_a_kit_and_autocompose(open_page, make_user, real_bank):
-    make_user("ines", "Interviewers")
+    make_user("ines", "Interviewers", "Hiring managers")  # she adds candidates too
     page = open_page()
     login(page, "ines")
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()

@@ -28,7 +28,7 @@ from interviews.autocompose import (
 )
 from interviews.models import InterviewQuestion, Status
 from questionbank.models import Kind, Level, Question, Topic
-from tests.factories import QuestionFactory, make_bank
+from tests.factories import QuestionFactory, assigned_interview, make_bank
 from tests.interviews.conftest import make_status
 
 SLUGS = ("rag", "inference", "agents", "behavioral")
@@ -630,7 +630,7 @@ def test_a_large_bank_that_cannot_fill_the_band_says_so():
 def engineer_interview(guide_bank, interviewer):
     level = Level.objects.get(slug="engineer")
     candidate = services.candidate_create(name="Gia Guide", level=level, created_by=interviewer)
-    return services.interview_create(
+    return assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=60
     )
 
@@ -672,7 +672,7 @@ def test_autocompose_on_the_real_guide(engineer_interview):
     assert any(ids != result.question_ids for ids in others)
 
     # Questions the candidate was asked in another (submitted) interview are left out.
-    earlier = services.interview_create(
+    earlier = assigned_interview(
         interviewer=engineer_interview.interviewer,
         candidate=engineer_interview.candidate,
         level=engineer_interview.level,
@@ -680,7 +680,8 @@ def test_autocompose_on_the_real_guide(engineer_interview):
     )
     asked = result.question_ids[:4]
     for question in Question.objects.filter(pk__in=asked):
-        services.interview_add_question(interview=earlier, question=question)
+        # planned in this loop already (the draft above): a repeat, confirmed
+        services.interview_add_question(interview=earlier, question=question, confirm_repeat=True)
     make_status(earlier, Status.SUBMITTED)
     later = autocompose_interview(interview=engineer_interview, topic_slugs=None, seed=7)
     assert later.ok, later.problems

@@ -13,7 +13,7 @@ from interviews import services
 from interviews.models import Interview, InterviewQuestion, Kit, Status
 from questionbank.models import Level
 from questionbank.models import Status as QuestionStatus
-from tests.factories import LevelFactory, QuestionFactory, TopicFactory
+from tests.factories import LevelFactory, QuestionFactory, TopicFactory, assigned_interview
 from tests.interviews.conftest import make_status
 
 HX = {"HX-Request": "true"}
@@ -60,7 +60,7 @@ def bank_ids(response):
 
 @pytest.fixture
 def other_draft(other_interviewer, candidate, level, bank):
-    interview = services.interview_create(
+    interview = assigned_interview(
         interviewer=other_interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     services.interview_add_question(interview=interview, question=bank[5])
@@ -70,7 +70,7 @@ def other_draft(other_interviewer, candidate, level, bank):
 @pytest.fixture
 def second_draft(submitted, interviewer, candidate, level):
     """A new draft for Cam, who was already asked bank[0..2] in the submitted interview."""
-    return services.interview_create(
+    return assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=45
     )
 
@@ -395,12 +395,12 @@ def test_adding_an_asked_question_asks_first(as_interviewer, second_draft, bank,
 def test_the_confirmation_names_another_interviewer(
     as_interviewer, other_interviewer, candidate, level, bank, interviewer
 ):
-    theirs = services.interview_create(
+    theirs = assigned_interview(
         interviewer=other_interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     services.interview_add_question(interview=theirs, question=bank[4])
     services.interview_start(interview=theirs)
-    mine = services.interview_create(
+    mine = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     response = as_interviewer.post(url("add_question", mine), {"question": bank[4].pk}, headers=HX)
@@ -512,7 +512,7 @@ def test_a_started_interview_cannot_be_composed(as_interviewer, draft, bank, sta
 
 @pytest.fixture
 def empty_draft(interviewer, candidate, level, bank):
-    return services.interview_create(
+    return assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=30
     )
 
@@ -754,7 +754,7 @@ def test_save_as_kit_bad_input(as_interviewer, draft, interviewer, candidate, le
     )
     response = as_interviewer.post(url("save_kit", draft), {"name": ""}, headers=HX)
     assert response.status_code == 422 and "This field is required." in text(response)
-    empty = services.interview_create(
+    empty = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     response = as_interviewer.post(url("save_kit", empty), {"name": "Empty"})
@@ -871,12 +871,12 @@ def test_the_compact_bank_makes_the_composer_much_lighter(client, guide_bank, in
 # session, user; the interview (with candidate and level) and its items; the ids already asked;
 # the level named in the filter; the bank's count, page, levels and topics; the topics for
 # auto-compose; the filter form's levels and topics.
-PAGE_QUERIES = 13
+PAGE_QUERIES = 14  # + the user's groups, read once by the rules (nav, access)
 # the results alone: the same without the levels and auto-compose's topics, the filter's
 # topics (with their counts at the level) kept to update the topic choices in place
-BANK_QUERIES = 11
-# session, user; interview + its items; asked ids
-INTERVIEW_QUERIES = 5
+BANK_QUERIES = 12  # + the user's groups
+# session, user, their groups (the rules); interview + its items; asked ids
+INTERVIEW_QUERIES = 6
 
 
 def test_the_composer_query_count_does_not_grow(

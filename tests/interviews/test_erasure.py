@@ -19,8 +19,12 @@ from interviews.models import (
     ErasureRecord,
     Interview,
     InterviewQuestion,
+    Loop,
+    LoopStage,
+    LoopStatus,
     Status,
 )
+from people.models import AuditEvent, Verb
 from tests.factories import UserFactory
 
 from .conftest import make_status
@@ -52,15 +56,20 @@ def text_cells_naming(needle: str) -> list[str]:
 
 
 @pytest.fixture
-def person(interviewer, other_interviewer, level, bank, superuser):
+def person(interviewer, other_interviewer, hiring_manager, level, bank, superuser):
     """A candidate whose name is everywhere: notes, titles, summaries, notes on questions,
-    amendments, the admin's log; two interviews (one submitted and amended, one live)."""
+    amendments, the admin's log, a loop stage, the audit trail; two interviews (one submitted
+    and amended, one live)."""
     candidate = services.candidate_create(
         name=NAME,
         email=EMAIL,
         level=level,
-        created_by=interviewer,
+        created_by=hiring_manager,
         notes=f"{NAME} was referred by a friend.",
+    )
+    loop = services.loop_open(candidate=candidate, hiring_manager=hiring_manager)
+    services.stage_add(
+        loop=loop, name=f"Follow-up with {NAME}", interviewer=interviewer, actor=hiring_manager
     )
     first = services.interview_create(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=45
@@ -127,6 +136,9 @@ def test_the_name_is_everywhere_before(person):
         "interviews_amendment.changes",
         "django_admin_log.object_repr",
         "django_admin_log.change_message",
+        "interviews_loopstage.name",
+        "people_auditevent.target_label",
+        "people_auditevent.summary",
     } <= cells
 
 
@@ -154,6 +166,12 @@ def test_a_hiring_manager_erases_a_candidate_and_the_name_is_nowhere(
     assert Amendment.objects.count() == 0
     # The admin's log keeps that something happened, not what it was about.
     assert LogEntry.objects.filter(object_repr="(erased)", change_message="").count() == 2
+    # So does the audit trail: who did what when stays, the text goes, the erasure is a row.
+    assert not Loop.objects.exists() and not LoopStage.objects.exists()
+    trail = AuditEvent.objects.filter(candidate=None).exclude(verb=Verb.ERASE)
+    assert trail.count() >= 8 and not trail.exclude(target_label="", summary="").exists()
+    erased = AuditEvent.objects.get(verb=Verb.ERASE)
+    assert (erased.actor, erased.target_id) == (hiring_manager, person.pk)
     record = ErasureRecord.objects.get()
     assert (record.erased_by, record.reason) == (hiring_manager, ErasureReason.REQUEST)
     assert (record.interviews, record.submitted_interviews, record.amendments) == (2, 1, 1)
@@ -209,12 +227,34 @@ def test_deleting_in_the_admin_erases_too(client, superuser, person):
     assert LogEntry.objects.filter(action_flag=3, object_repr="(erased)").count() == 1
 
 
+def test_the_admin_deletes_only_under_the_erase_rule(client, person):
+    """Staff holding Django's delete permission but no erasing role cannot erase there."""
+    from django.contrib.auth.models import Permission
+
+    staffer = UserFactory(username="staffer")
+    staffer.is_staff = True
+    staffer.save()
+    staffer.user_permissions.add(  # everything the admin's delete of a candidate asks
+        *Permission.objects.filter(content_type__app_label="interviews").filter(
+            codename__regex=r"^(delete_|view_candidate$)"
+        )
+    )
+    client.force_login(staffer)
+    url = reverse("admin:interviews_candidate_delete", args=[person.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Candidate.objects.filter(pk=person.pk).exists() and not ErasureRecord.objects.exists()
+
+
 def test_erasure_runs_a_bounded_number_of_queries(
     hiring_manager, person, django_assert_max_num_queries
 ):
-    # 18 of the erasure itself, then 5 for webhooks: two updates scrub the deliveries about
+    # 29 of the erasure itself, then 5 for webhooks: two updates scrub the deliveries about
     # the candidate (however many), and candidate.erased reads the endpoints in a savepoint.
-    with django_assert_max_num_queries(23):
+    # (Main's 18 became 29 with loops and the audit trail: the loops' and stages' ids, the
+    # admin log's text about them with their content types, the audit rows' text blanked and
+    # the erasure recorded, and the delete's cascade through loops, stages, focus topics and
+    # the audit rows' candidate.) One statement per table, however many rows.
+    with django_assert_max_num_queries(34):
         services.candidate_erase(candidate=person, by=hiring_manager)
 
 
@@ -261,6 +301,37 @@ def test_the_retention_rule(aged):
     assert set(Candidate.objects.past_retention(days=10).values_list("name", flat=True)) == {
         "Old Submitted",
         "Old Nothing",
+        "Recent Submitted",
+    }
+
+
+def _loop(candidate, *, closed_days_ago=None):
+    loop = services.loop_open(candidate=candidate, hiring_manager=None)
+    if closed_days_ago is not None:
+        when = timezone.now() - timedelta(days=closed_days_ago)
+        Loop.objects.filter(pk=loop.pk).update(status=LoopStatus.CLOSED, closed_at=when)
+    return loop
+
+
+def test_with_a_loop_retention_counts_from_its_closing(aged):
+    """A candidate with a loop is due when every loop of theirs closed, the last more than
+    RETENTION_DAYS ago, however old their interviews; without a loop, the old rule holds."""
+    _loop(aged["old_submitted"], closed_days_ago=30)  # old interviews, recently closed loop
+    _loop(aged["old_no_interview"])  # an open loop: still hiring
+    _loop(aged["recent"], closed_days_ago=400)  # recent interview, loop closed long ago
+    due = set(Candidate.objects.past_retention().values_list("name", flat=True))
+    assert due == {"Recent Submitted"}
+    # A second loop, still open, keeps them; closed long ago too, they are due again.
+    second = _loop(aged["recent"])
+    assert not Candidate.objects.past_retention().exists()
+    Loop.objects.filter(pk=second.pk).update(
+        status=LoopStatus.CLOSED, closed_at=timezone.now() - timedelta(days=366)
+    )
+    assert set(Candidate.objects.past_retention().values_list("name", flat=True)) == {
+        "Recent Submitted"
+    }
+    assert set(Candidate.objects.past_retention(days=10).values_list("name", flat=True)) == {
+        "Old Submitted",
         "Recent Submitted",
     }
 

@@ -255,6 +255,6 @@ def test_export_query_count_does_not_grow(
     client.force_login(interviewer)
     for interview in (submitted, big):
         for fmt in ("md", "csv", "json"):
-            # session, user, permissions (2), interview, items, amendments
+            # session, user, their groups (the rules), interview, items, amendments, audit row
             with django_assert_num_queries(7):
                 assert client.get(export_url(interview, fmt)).status_code == 200

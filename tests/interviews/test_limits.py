@@ -2,6 +2,7 @@
 error and by the database itself; a NUL byte is a 400. Nothing is written either way."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -68,7 +69,8 @@ def test_live_notes_and_summary_are_capped(as_interviewer, live_interview):
     assert item.notes == "" and live_interview.summary == "" and live_interview.is_live
 
 
-def test_candidate_notes_are_capped(as_interviewer, level):
+def test_candidate_notes_are_capped(as_interviewer, interviewer, level):
+    interviewer.groups.add(Group.objects.get(name="Hiring managers"))  # adds candidates
     data = {
         "who": "new",
         "name": "Dana Doe",

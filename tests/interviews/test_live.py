@@ -13,7 +13,7 @@ from django.utils import timezone
 from interviews import services
 from interviews.models import Interview, InterviewQuestion, Status
 from questionbank.models import Status as QuestionStatus
-from tests.factories import QuestionFactory
+from tests.factories import QuestionFactory, assigned_interview
 
 HX = {"HX-Request": "true"}
 
@@ -60,7 +60,7 @@ def test_start_with_htmx_redirects_the_whole_page(as_interviewer, draft):
 def test_start_an_empty_interview_is_refused_with_a_message(
     as_interviewer, interviewer, candidate, level
 ):
-    empty = services.interview_create(
+    empty = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     response = as_interviewer.post(url("start", empty))
@@ -242,15 +242,16 @@ def test_live_page_query_count_does_not_grow_with_the_interview_or_the_bank(
 ):
     services.interview_start(interview=big_interview)
     assert big_interview.items.count() == 40
-    # session, user, interview (+candidate, level, interviewer), its questions
-    with django_assert_num_queries(4):
+    # session, user, their groups (the rules), interview (+candidate, level, interviewer),
+    # its questions
+    with django_assert_num_queries(5):
         response = as_interviewer.get(url("live", big_interview), {"q": 20})
     assert response.status_code == 200
     assert response.content.decode().count('data-state="open"') == 40
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = as_interviewer.get(url("live", live_interview))
     assert response.status_code == 200
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         as_interviewer.get(url("live", big_interview), {"q": 7}, headers=HX)
 
 
@@ -259,7 +260,7 @@ def test_live_page_search_query_count_is_bounded(
 ):
     services.interview_start(interview=big_interview)
     # + the search, its topics, and the questions this candidate was already asked
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = as_interviewer.get(url("live", big_interview), {"find": "bulk question"})
     assert len(response.context["results"]) == 10
 
@@ -294,7 +295,7 @@ def test_search_as_htmx_returns_the_results_only(as_interviewer, live_interview,
 def test_search_marks_questions_already_asked_and_finds_nothing_for_nonsense(
     as_interviewer, submitted, interviewer, candidate, level, bank
 ):
-    second = services.interview_create(
+    second = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     services.interview_add_question(interview=second, question=bank[8])
@@ -364,7 +365,7 @@ def test_add_unplanned_bad_input(as_interviewer, live_interview, bank, question,
 def test_add_a_question_already_asked_to_the_candidate_asks_for_confirmation(
     as_interviewer, submitted, interviewer, candidate, level, bank
 ):
-    second = services.interview_create(
+    second = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     services.interview_add_question(interview=second, question=bank[8])
@@ -394,7 +395,7 @@ def test_add_unplanned_refused_on_a_draft_or_a_submitted_interview(
     )
     assert response.status_code == 422 and "submitted" in response.content.decode()
     assert submitted.items.count() == 3
-    draft = services.interview_create(
+    draft = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     response = as_interviewer.post(url("add_unplanned", draft), {"question": bank[5].pk})
@@ -490,7 +491,7 @@ def test_bad_score_is_refused_and_changes_nothing(as_interviewer, live_interview
 def test_score_an_item_of_another_interview_is_a_404(
     as_interviewer, live_interview, interviewer, candidate, level, bank
 ):
-    other = services.interview_create(
+    other = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     foreign = services.interview_add_question(interview=other, question=bank[6])

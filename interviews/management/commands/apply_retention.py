@@ -9,8 +9,9 @@ from interviews.models import Candidate, ErasureReason
 
 class Command(BaseCommand):
     help = (
-        "Erase every candidate with nothing in progress whose last interview ended more than "
-        "RETENTION_DAYS days ago (settings; default 365). Run it daily."
+        "Erase every candidate with nothing in progress whose loop closed more than "
+        "RETENTION_DAYS days ago (settings; default 365), or, without a loop, whose last "
+        "interview ended that long ago. Run it daily."
     )
 
     def add_arguments(self, parser):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
 PASSWORD_FILE = Path(settings.BASE_DIR) / ".admin-password"
@@ -34,7 +35,9 @@ class Command(BaseCommand):
                 password = secrets.token_urlsafe(12)
                 PASSWORD_FILE.write_text(password + "\n")
                 PASSWORD_FILE.chmod(0o600)
-            User.objects.create_superuser(username=username, email="", password=password)
+            user = User.objects.create_superuser(username=username, email="", password=password)
+            # The first login holds the admin role: the People page lists who administers.
+            Group.objects.get_or_create(name="Admins")[0].user_set.add(user)
             self.stdout.write(self.style.SUCCESS(f"Created the superuser '{username}'."))
         elif password and not user.check_password(password):
             user.set_password(password)
