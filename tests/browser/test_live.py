@@ -7,12 +7,16 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from interviews.models import InterviewQuestion, Status
+from questionbank.models import Question
 
 from .helpers import (
+    DESKTOP,
     JOURNEY,
+    PHONE,
     assert_focus_visible,
     check_page,
     make_interview,
@@ -257,3 +261,30 @@ def test_a_key_pressed_as_a_question_arrives_moves_on_in_place(open_page, make_u
     expect_question(page, items, 3)
     expect(page).to_have_url(re.compile(r"\?q=3$"))
     assert page.evaluate("window.__samePage") is True, "the page reloaded"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
+def test_the_questions_own_anchors_show_before_the_notes(open_page, make_user, real_bank, viewport):
+    """Issue 12: the rubric the interviewer scores on is the question's own four anchors, with
+    the scoring rule beside them, all above the notes at desktop and phone widths."""
+    user = make_user("ines", "Interviewers")
+    interview = make_interview(user, count=2)
+    item = interview.items.order_by("position").first()
+    question = Question.objects.get(text=item.text)
+    own = [
+        question.anchor_poor,
+        question.anchor_mixed,
+        question.anchor_good,
+        question.anchor_excellent,
+    ]
+    page = open_page(user, viewport=viewport)
+    page.goto(live_url(interview))
+    notes_top = page.locator(f"#notes-{item.pk}").bounding_box()["y"]
+    for score, anchor in enumerate(own, 1):
+        button = page.locator(f"#score-{item.pk}-{score}")
+        expect(button).to_contain_text(anchor)
+        box = button.bounding_box()
+        assert box["y"] + box["height"] <= notes_top, (score, box, notes_top)
+    rule = page.get_by_text("Scoring rule", exact=True)
+    expect(rule).to_be_visible()
+    assert rule.bounding_box()["y"] < notes_top
