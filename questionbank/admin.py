@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 
@@ -109,6 +110,8 @@ class QuestionAdmin(ImportExportModelAdmin):
     list_filter = ("status", "kind", "difficulty", "levels", "topics")
     search_fields = ("text",)
     list_per_page = 50
+    # No "N total" beside a search's count: it would count the whole bank on every search.
+    show_full_result_count = False
     readonly_fields = ("source", "source_line", "created_at", "updated_at")
     actions = ["retire", "reactivate", "set_difficulty", "add_topic", "add_level"]
     fieldsets = (
@@ -139,10 +142,21 @@ class QuestionAdmin(ImportExportModelAdmin):
     )
 
     def get_queryset(self, request):
+        # "Times used" as a correlated subquery, not a GROUP BY over the whole bank: the
+        # database counts it for the page's 50 rows only (PostgreSQL evaluates it after the
+        # LIMIT), and the paginator's count leaves it out.
+        items = Question._meta.get_field("interview_items").related_model
+        used = (
+            items.objects.filter(question=OuterRef("pk"))
+            .order_by()
+            .values("question")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             super()
             .get_queryset(request)
-            .annotate(times_used=Count("interview_items", distinct=True))
+            .annotate(times_used=Coalesce(Subquery(used, output_field=IntegerField()), 0))
             .prefetch_related("levels", "topics")
         )
 
