@@ -360,8 +360,14 @@ def interview_start(*, interview: Interview) -> Interview:
 def item_score(
     *, item: InterviewQuestion, score: int | None = None, skipped: bool = False
 ) -> InterviewQuestion:
-    """Score 1..4, skip, or clear (score None, skipped False) a question of a live interview."""
-    interview = _lock(item.interview)
+    """Score 1..4, skip, or clear (score None, skipped False) a question of a live interview.
+
+    Two queries: the interview and its questions read under row locks in one, the score
+    written in the other. The returned question's ``interview`` has its questions (as read
+    under the lock, this one updated) prefetched, so the live page renders without another
+    query.
+    """
+    interview, items = _lock_with_items(item.interview)
     _require_status(interview, Status.LIVE, action="score")
     if score is not None and score not in (1, 2, 3, 4):
         raise ValidationError(
@@ -369,10 +375,32 @@ def item_score(
         )
     if skipped and score is not None:
         raise ValidationError("A skipped question has no score.", code="score")
-    item = InterviewQuestion.objects.get(pk=item.pk)
+    item = next((i for i in items if i.pk == item.pk), None)
+    if item is None:
+        raise InterviewQuestion.DoesNotExist("That question is no longer in the interview.")
     item.score, item.skipped = score, skipped
     item.save(update_fields=["score", "skipped", "updated_at"])
     return item
+
+
+def _lock_with_items(interview: Interview) -> tuple[Interview, list[InterviewQuestion]]:
+    """The interview and its questions in order, re-read under row locks in one query (the
+    lock serializes concurrent writes as ``_lock`` does); each question's ``interview`` is the
+    one interview, whose ``items`` are prefetched."""
+    items = list(
+        InterviewQuestion.objects.select_related("interview")
+        .select_for_update()
+        .filter(interview_id=interview.pk)
+        .order_by("position")
+    )
+    if not items:
+        locked = _lock(interview)
+    else:
+        locked = items[0].interview
+        for it in items:
+            it.interview = locked
+    locked._prefetched_objects_cache = {"items": items}
+    return locked, items
 
 
 @transaction.atomic

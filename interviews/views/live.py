@@ -50,11 +50,14 @@ def _owned(request, pk: int, *, items: bool = False) -> Interview:
 
 
 def _owned_item(request, pk: int, item_pk: int) -> InterviewQuestion:
-    """The question ``item_pk`` of the caller's interview ``pk``; 404 for anything else."""
-    interview = _owned(request, pk)
-    item = get_object_or_404(interview.items.all(), pk=item_pk)
-    item.interview = interview
-    return item
+    """The question ``item_pk`` of the caller's interview ``pk`` (with its interview, one
+    query); 404 for anything else."""
+    return get_object_or_404(
+        InterviewQuestion.objects.select_related("interview").filter(
+            interview__in=Interview.objects.owned_by(request.user).filter(pk=pk)
+        ),
+        pk=item_pk,
+    )
 
 
 def _redirect(request, url: str):
@@ -256,7 +259,9 @@ def score(request, pk: int, item_pk: int):
         )
     if not request.htmx:
         return HttpResponseRedirect(_live_url(item.interview, item.position), status=303)
-    response = _render_live(request, pk, item_pk=item.pk, fragment="rubric", score_oob=True)
+    # The interview and its questions as the service read them under its lock: no re-read.
+    context = _live_context(item.interview, item_pk=item.pk, score_oob=True)
+    response = render(request, f"{TEMPLATE}#rubric", context)
     return trigger_client_event(
         response, "scoreChanged", {"item": item.pk, "score": item.score, "skipped": item.skipped}
     )

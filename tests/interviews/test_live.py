@@ -418,6 +418,29 @@ def test_score_with_htmx_returns_the_rubric_and_updates_the_list(as_interviewer,
     assert item.score == 2
 
 
+def test_score_post_takes_five_queries_whatever_the_interview_size(
+    as_interviewer, big_interview, live_interview, django_assert_num_queries
+):
+    services.interview_start(interview=big_interview)
+    for interview in (big_interview, live_interview):
+        item = interview.items.order_by("position")[1]
+        # session, user, the question (the caller's), the interview and its questions under
+        # a lock, the write: 5 statements, plus the savepoint and its release that the test's
+        # own transaction adds around the service's atomic block (not run in production)
+        with django_assert_num_queries(7) as ctx:
+            response = as_interviewer.post(
+                item_url("score", interview, item), {"score": "3"}, headers=HX
+            )
+        statements = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+        assert len(statements) == 5
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert re.search(rf'id="score-{item.pk}-3"\s+class="anchor" aria-pressed="true"', html)
+        assert 'data-answered="1"' in html and html.count("hx-swap-oob") >= 2
+        item.refresh_from_db()
+        assert item.score == 3
+
+
 def test_skip_and_clear(as_interviewer, live_interview):
     item = first_item(live_interview)
     services.item_score(item=item, score=4)
