@@ -494,9 +494,7 @@ def compose(
     return result
 
 
-def _fill(
-    pool, *, plan, index, weights, seed, home, label, need_behavioral, need_technical, notes
-):
+def _fill(pool, *, plan, index, weights, seed, home, label, need_behavioral, need_technical, notes):
     """The session from a non-empty pool: greedy, top-up, then the exact pass if needed."""
     notes = list(notes)
     low = lower_bound(plan)

@@ -259,7 +259,7 @@ def score(request, pk: int, item_pk: int):
         )
     if not request.htmx:
         return HttpResponseRedirect(_live_url(item.interview, item.position), status=303)
-    # The interview and its questions as the service read them under its lock: no re-read.
+    # The interview as read with the question; its questions (this one scored) in one query.
     context = _live_context(item.interview, item_pk=item.pk, score_oob=True)
     response = render(request, f"{TEMPLATE}#rubric", context)
     return trigger_client_event(
