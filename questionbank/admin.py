@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 
+from .counts import bank_changed
 from .models import KindRubric, Level, Question, Status, Topic
 from .resources import QuestionResource
 from .similarity import similar_questions
@@ -188,11 +189,13 @@ class QuestionAdmin(ImportExportModelAdmin):
     @admin.action(description="Retire selected questions", permissions=["change"])
     def retire(self, request, queryset):
         count = queryset.update(status=Status.RETIRED)
+        bank_changed()  # bulk writes send no signal
         self.message_user(request, f"Retired {count} question(s).", messages.SUCCESS)
 
     @admin.action(description="Reactivate selected questions", permissions=["change"])
     def reactivate(self, request, queryset):
         count = queryset.update(status=Status.ACTIVE)
+        bank_changed()  # bulk writes send no signal
         self.message_user(request, f"Reactivated {count} question(s).", messages.SUCCESS)
 
     @admin.action(
@@ -206,6 +209,7 @@ class QuestionAdmin(ImportExportModelAdmin):
             )
             return
         count = queryset.update(difficulty=difficulty)
+        bank_changed()  # bulk writes send no signal
         self.message_user(
             request, f"Set difficulty {difficulty} on {count} question(s).", messages.SUCCESS
         )
@@ -231,6 +235,7 @@ class QuestionAdmin(ImportExportModelAdmin):
         )
         new = [pk for pk in queryset.values_list("pk", flat=True) if pk not in have]
         through.objects.bulk_create(through(question_id=pk, **{f"{name}_id": tag.pk}) for pk in new)
+        bank_changed()  # bulk writes send no signal
         self.message_user(
             request, f"Added {name} “{tag}” to {len(new)} question(s).", messages.SUCCESS
         )

@@ -49,6 +49,7 @@ from interviews.models import (
     KitQuestion,
     Status,
 )
+from questionbank.counts import topic_counts
 from questionbank.models import Kind, Question, Topic
 from questionbank.views import bank_page
 
@@ -189,8 +190,10 @@ def _topics_with_defaults(level):
     """All topics, each with its number of active questions at this level (those without any
     last), and marked whether it is a default for auto-compose at this level: the level's
     topics (those with active questions) plus behavioral."""
-    topics = list(Topic.objects.with_question_counts(level).order_by("position", "name"))
+    counts = topic_counts(level)  # cached (questionbank/counts.py)
+    topics = list(Topic.objects.order_by("position", "name"))
     for topic in topics:
+        topic.question_count = counts.get(topic.pk, 0)
         topic.is_default = topic.question_count > 0 or BEHAVIORAL in topic.slug.casefold()
     # The level's topics first; those without a question there last, still choosable.
     return sorted(topics, key=lambda topic: topic.question_count == 0)

@@ -364,3 +364,29 @@ def test_admin_pages_for_topics_levels_rubrics(as_curator, tags):
     for name in ("topic", "level", "kindrubric"):
         assert as_curator.get(reverse(f"admin:questionbank_{name}_changelist")).status_code == 200
     assert Level.objects.count() == 1 and Topic.objects.count() == 1
+
+
+def test_cached_topic_counts_follow_every_edit_of_the_bank(as_curator, tags):
+    """The bank's topic counts are cached (shared by every app server); each way a curator
+    changes the bank drops them, so the next page counts afresh."""
+    level, topic = tags
+    bank = reverse("questionbank:bank")
+
+    def shown():
+        html = as_curator.get(bank).content.decode()
+        match = re.search(rf"{re.escape(topic.name)} \((\d+)\)", html)
+        return int(match.group(1)) if match else 0
+
+    q1 = QuestionFactory(levels=[level], topics=[topic])
+    assert shown() == 1  # counted, now cached
+    q2 = QuestionFactory(levels=[level], topics=[topic])  # save and m2m signals
+    assert shown() == 2
+    _action(as_curator, "retire", [q1.pk])  # a bulk update: no signal
+    assert shown() == 1
+    _action(as_curator, "reactivate", [q1.pk])
+    assert shown() == 2
+    q2.topics.clear()
+    assert shown() == 1
+    other = QuestionFactory(levels=[level], topics=[TopicFactory()])
+    _action(as_curator, "add_topic", [other.pk], topic=topic.pk)  # bulk insert of tags
+    assert shown() == 2
