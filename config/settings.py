@@ -48,6 +48,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed (static files are whitenoise's, pre-compressed). BREACH: Django masks the
+    # CSRF token afresh on every response and GZipMiddleware pads with random bytes ("Heal the
+    # Breach"); docs/scaling.md explains the choice.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -75,6 +79,8 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
+# Persistent connections, checked before reuse (a restarted database costs one failed check,
+# not a failed request).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -82,6 +88,29 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# No state in the process, so any number of app servers can share one database: sessions live
+# in the database (Django's default backend) and the cache is shared, either Redis (REDIS_URL or
+# CACHE_URL, e.g. redis://127.0.0.1:6379/0) or else a table in the database (made by a
+# migration), never a per-process memory cache that other servers could not invalidate.
+CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "interviewkit"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "interviewkit_cache",
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "interviewkit"),
+        }
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
