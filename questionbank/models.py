@@ -284,10 +284,9 @@ class Question(models.Model):
             # Active ids alone: counting a level's active questions never reads the (wide)
             # question rows.
             models.Index(fields=["id"], condition=Q(status="active"), name="question_active_id"),
-            # The default order (the admin's list): its page read in index order.
-            models.Index(
-                F("source_line").asc(nulls_last=True), F("id").asc(), name="question_source_order"
-            ),
+            # The default order (the admin's list): its page read in index order (PostgreSQL's
+            # ascending index keeps nulls last, as the order wants).
+            models.Index(fields=["source_line", "id"], name="question_source_order"),
         ]
 
     def __str__(self):
