@@ -13,7 +13,7 @@ import random
 from locust import HttpUser, between, task
 
 LOGINS = json.loads(open(os.environ["IK_LOGINS"]).read())  # noqa: SIM115
-_next = itertools.count()
+_next = itertools.count(int(os.environ.get("IK_OFFSET", "0")))
 
 
 class Interviewer(HttpUser):
