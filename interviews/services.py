@@ -400,9 +400,42 @@ def _update_while_live(item: InterviewQuestion, **fields) -> bool:
         return cursor.rowcount == 1
 
 
-@transaction.atomic
 def item_save_notes(*, item: InterviewQuestion, notes: str, base_version: int) -> InterviewQuestion:
-    """Save notes written on top of ``base_version``; refuse (StaleNotes) if newer ones exist."""
+    """Save notes written on top of ``base_version``; refuse (StaleNotes) if newer ones exist.
+
+    Autosave is most of a live interview's requests, so the common case is one statement: an
+    UPDATE guarded by the version, by the text being new and by the interview being live (a
+    share lock on its row, as ``item_score``). Anything else (a stale version, a retry of a
+    save that landed, an interview no longer live) is sorted out under the locks.
+    """
+    items, interviews, q = InterviewQuestion._meta, Interview._meta, connection.ops.quote_name
+    lock = " FOR SHARE" if connection.features.has_select_for_update else ""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q(items.db_table)} SET notes = %s, notes_version = notes_version + 1, "
+            f"updated_at = %s WHERE id = %s AND interview_id = %s AND notes_version = %s "
+            f"AND notes <> %s AND EXISTS (SELECT 1 FROM {q(interviews.db_table)} "
+            f"WHERE id = %s AND status = %s{lock})",
+            [
+                notes,
+                items.get_field("updated_at").get_db_prep_save(now, connection),
+                item.pk,
+                item.interview_id,
+                base_version,
+                notes,
+                item.interview_id,
+                Status.LIVE.value,
+            ],
+        )
+        if cursor.rowcount == 1:
+            item.notes, item.notes_version, item.updated_at = notes, base_version + 1, now
+            return item
+    return _save_notes_locked(item=item, notes=notes, base_version=base_version)
+
+
+@transaction.atomic
+def _save_notes_locked(*, item: InterviewQuestion, notes: str, base_version: int):
     interview = _lock(item.interview)
     _require_status(interview, Status.LIVE, action="save notes")
     item = InterviewQuestion.objects.select_for_update().get(pk=item.pk)

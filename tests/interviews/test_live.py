@@ -550,6 +550,26 @@ def test_notes_autosave_returns_the_new_version(as_interviewer, live_interview):
     assert response.status_code == 200 and 'value="1"' in response.content.decode()
 
 
+def test_notes_autosave_takes_four_queries(
+    as_interviewer, big_interview, django_assert_num_queries
+):
+    services.interview_start(interview=big_interview)
+    item = big_interview.items.order_by("position")[5]
+    for version in (0, 1):
+        # session, user, the question (the caller's, with its interview), and one UPDATE
+        # guarded by the version, the new text and the interview being live
+        with django_assert_num_queries(4):
+            response = as_interviewer.post(
+                item_url("notes", big_interview, item),
+                {"notes": f"Draft {version}", "version": str(version)},
+                headers=HX,
+            )
+        assert response.status_code == 200
+        assert f'name="version" value="{version + 1}"' in response.content.decode()
+    item.refresh_from_db()
+    assert item.notes == "Draft 1" and item.notes_version == 2
+
+
 def test_notes_without_javascript_save_and_redirect(as_interviewer, live_interview):
     item = live_interview.items.get(position=3)
     response = as_interviewer.post(
