@@ -37,6 +37,7 @@ SCALE_QUESTIONS = int(os.environ.get("BENCH_QUESTIONS", "100000"))
 SCALE_INTERVIEWS = int(os.environ.get("BENCH_INTERVIEWS", "5000"))
 ITEMS_PER_INTERVIEW = 10
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
+RAMP = 20  # seconds over which the load test's interviewers connect
 SEARCH = "speculative decoding"
 ADMIN_SEARCH = "attention"
 DUPLICATE_TEXT = "How does speculative decoding reduce the latency of LLM inference?"
@@ -860,10 +861,13 @@ def run_locust(
                 "--headless",
                 "-u",
                 str(users),
+                # Interviewers arrive over RAMP seconds (not all in the same second), and the
+                # figures cover the ``seconds`` that follow, all of them connected.
                 "-r",
-                str(max(1, users // 10)),
+                str(max(1, users // RAMP)),
                 "-t",
-                f"{seconds}s",
+                f"{seconds + RAMP}s",
+                "--reset-stats",
                 "--host",
                 server.url,
                 "--csv",
@@ -876,7 +880,7 @@ def run_locust(
             ],
             cwd=ROOT,
             env=env,
-            timeout=seconds + 60,
+            timeout=seconds + RAMP + 60,
             check=False,
             capture_output=True,
         )
@@ -910,7 +914,8 @@ def load_test(out=print, *, levels=None, seconds=None):
     seconds = seconds or int(os.environ.get("BENCH_LOAD_SECONDS", "45"))
     logins = prepare_live_interviews(sum(levels), log=out)
     out(
-        f"\nLive interviews under locust ({seconds} s per step, gunicorn 4 workers, loopback; "
+        f"\nLive interviews under locust ({seconds} s per step after a {RAMP} s ramp, gunicorn 4 "
+        "workers, loopback; "
         "each interviewer autosaves notes every 5 s, scores, moves on, opens the page)\n"
     )
     out(
