@@ -5,12 +5,17 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 3
+# Seconds a request may take before gunicorn restarts its worker (a 2,000-row admin import
+# takes about 10 s to confirm).
+TIMEOUT ?= 60
 
-.PHONY: help install run serve migrate bank login test test-fast test-browser lint format bench bench-scale fixture check-compose clean
+.PHONY: help install install-test run serve migrate bank login test test-fast test-browser lint format bench bench-scale fixture check-compose clean
 
 help:
 	@echo "make run      set up (venv, deps, migrate, bank, login) and serve on http://$(HOST):$(PORT)"
-	@echo "make test     run the whole test suite (DATABASE_URL picks PostgreSQL; default SQLite)"
+	@echo "make serve    production: DEBUG=false, collectstatic, check --deploy, gunicorn (needs SECRET_KEY)"
+	@echo "make test     run the whole test suite, browser journeys included (DATABASE_URL picks PostgreSQL; default SQLite)"
 	@echo "make lint     ruff check and format check"
 	@echo "make bench    performance figures (query counts and timings on a large bank)"
 	@echo "make bench-scale  the figures at 100,000 questions, under load, and a locust load test"
@@ -26,6 +31,14 @@ $(VENV)/.installed: $(BIN)/activate requirements.lock pyproject.toml
 
 install: $(VENV)/.installed
 
+# The browser tests' front-end dependency (axe-core), installed as package-lock.json pins it.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: apt-get install -y npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+install-test: install node_modules/.installed
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 
@@ -33,21 +46,31 @@ bank: migrate
 	$(PY) manage.py load_bank
 
 login: migrate
-	$(PY) manage.py ensure_login
+	$(PY) manage.py ensure_login --host $(HOST) --port $(PORT)
 
 run: bank login
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Production as the README's "Production" section has it: the environment says the rest
+# (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, the HTTPS settings).
+serve: export DEBUG = false
+serve: bank login
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY (see README, Production)"; exit 1; }
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py check --deploy --fail-level ERROR
+	$(BIN)/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--timeout $(TIMEOUT) --access-logfile -
+
 # Unit and page tests in parallel, then the browser journeys on their own: they wait on a live
 # server and Chromium, and sharing two cores with CPU-bound property tests makes them flaky.
-test: install
+test: install-test
 	$(PY) -m pytest -n auto -m "not browser" $(PYTEST_ARGS)
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 test-fast: install
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
-test-browser: install
+test-browser: install-test
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 lint: install

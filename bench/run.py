@@ -53,6 +53,58 @@ def measure(label, fn, repeat=5):
     return result
 
 
+def admin_import(client, *, rows: int):
+    """The admin's question import of a CSV of `rows` new questions: (preview, confirm)."""
+    import csv
+    import io
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from questionbank.models import Level, Topic
+
+    levels = list(Level.objects.values_list("slug", flat=True))
+    topics = list(Topic.objects.values_list("slug", flat=True))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "text", "kind", "difficulty", "levels", "topics"])
+    for i in range(rows):
+        writer.writerow(
+            [
+                "",
+                f"Bench import question {i}: how would you evaluate subject {i % 37}?",
+                ["conceptual", "coding", "scenario"][i % 3],
+                i % 5 + 1,
+                ",".join(levels[: i % len(levels) + 1]),
+                ",".join({topics[i % len(topics)], topics[(i * 7) % len(topics)]}),
+            ]
+        )
+    content = out.getvalue().encode()
+    state = {}
+
+    def preview():
+        upload = SimpleUploadedFile("bench.csv", content, content_type="text/csv")
+        response = client.post(
+            "/admin/questionbank/question/import/",
+            {"resource": "0", "import_file": upload, "format": "0"},
+        )
+        html = response.content.decode()
+        if 'name="import_file_name"' not in html:
+            raise SystemExit("the bench import preview found errors")
+        state["fields"] = dict(
+            re.findall(
+                r'name="(import_file_name|original_file_name|format|resource)" value="([^"]*)"',
+                html,
+            )
+        )
+        return response
+
+    def confirm():
+        return client.post("/admin/questionbank/question/process_import/", state["fields"])
+
+    return preview, confirm
+
+
 def fresh_database():
     """An empty, migrated bench database."""
     db = connections["default"]
@@ -118,6 +170,10 @@ def main():
             f"likely-duplicate check, {n} questions",
             lambda: similar_questions("How does attention scale with sequence length?"),
         )
+
+    import_preview, import_confirm = admin_import(client, rows=1000)
+    measure(f"admin import preview, 1000 rows ({n} in the bank)", import_preview, repeat=3)
+    measure("admin import confirm, 1000 rows (writes them)", import_confirm, repeat=1)
 
     candidate = services.candidate_create(name="Bench Candidate", level=engineer, created_by=user)
     interview = services.interview_create(

@@ -1,12 +1,24 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from .models import Amendment, Candidate, Interview, InterviewQuestion, Kit, KitQuestion
+from . import services
+from .models import (
+    Amendment,
+    Candidate,
+    ErasureRecord,
+    Interview,
+    InterviewQuestion,
+    Kit,
+    KitQuestion,
+    Loop,
+    LoopStage,
+)
 
 
 @admin.register(Candidate)
 class CandidateAdmin(admin.ModelAdmin):
-    """Deleting a candidate deletes everything about them: interviews, scores, notes, amendments."""
+    """Deleting a candidate erases everything about them (services.candidate_erase): interviews,
+    scores, notes, amendments, and what this admin's history says about them."""
 
     list_display = ("name", "email", "level", "interview_count", "created_by", "created_at")
     list_filter = ("level", ("archived_at", admin.EmptyFieldListFilter))
@@ -24,6 +36,40 @@ class CandidateAdmin(admin.ModelAdmin):
     @admin.display(description="Interviews", ordering="interview_count")
     def interview_count(self, obj):
         return obj.interview_count
+
+    def has_delete_permission(self, request, obj=None):
+        """Deleting is erasing: the can_erase rule (hiring managers and admins), as on the
+        candidate's page."""
+        return request.user.has_perm("interviews.erase")
+
+    def delete_model(self, request, obj):
+        services.candidate_erase(candidate=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for candidate in queryset:
+            services.candidate_erase(candidate=candidate, by=request.user)
+
+    def response_delete(self, request, obj_display, obj_id):
+        # The confirmation message must not carry the erased name either.
+        return super().response_delete(request, services.ERASED, obj_id)
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(admin.ModelAdmin):
+    """What is left of erased candidates: anonymous counts, read only."""
+
+    list_display = ("erased_at", "reason", "erased_by", "interviews", "submitted_interviews")
+    list_filter = ("reason",)
+    list_select_related = ("erased_by",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class InterviewQuestionInline(admin.TabularInline):
@@ -88,3 +134,31 @@ class KitAdmin(admin.ModelAdmin):
     search_fields = ("name", "owner__username")
     list_select_related = ("owner", "level")
     inlines = [KitQuestionInline]
+
+
+class LoopStageInline(admin.TabularInline):
+    model = LoopStage
+    fields = ("position", "name", "interviewer", "planned_minutes", "scheduled_at", "interview")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Loop)
+class LoopAdmin(admin.ModelAdmin):
+    """Read-only: loops change on their page in the app, where the rules are enforced."""
+
+    list_display = ("candidate", "hiring_manager", "status", "created_at", "closed_at")
+    list_filter = ("status",)
+    search_fields = ("candidate__name", "hiring_manager__username")
+    list_select_related = ("candidate", "hiring_manager")
+    inlines = [LoopStageInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -2,24 +2,21 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from config import limits
+from config.limits import bounded_text, length_constraint
 from questionbank.models import Kind, Level, Question, Score
 
-VIEW_ALL_PERMISSION = "interviews.view_all_interviews"
+VIEW_ALL_PERMISSION = "interviews.read_all"  # a named rule of people/rules.py
 
 
 def can_view_all(user) -> bool:
     """Hiring managers (and superusers) read every candidate and scorecard."""
     return user.is_authenticated and user.has_perm(VIEW_ALL_PERMISSION)
-
-
-def can_manage_candidate(user, candidate) -> bool:
-    """Archive, unarchive or merge a candidate: whoever added them, and hiring managers."""
-    return user.is_authenticated and (candidate.created_by_id == user.pk or can_view_all(user))
 
 
 class CandidateQuerySet(models.QuerySet):
@@ -37,20 +34,76 @@ class CandidateQuerySet(models.QuerySet):
             return self.none()
         return self.annotate(email_lower=Lower("email")).filter(email_lower=email.lower())
 
+    def past_retention(self, *, days: int | None = None, now=None):
+        """Candidates to erase under the retention rule, ``days`` being
+        settings.RETENTION_DAYS unless given. Nothing of theirs is still in progress (no draft
+        or live interview), and:
+
+        - a candidate with a loop: every loop of theirs is closed, the last more than ``days``
+          ago;
+        - a candidate with no loop: their last activity (the latest interview's submission,
+          else its creation; the candidate's own creation when they have none) is older than
+          ``days``."""
+        days = settings.RETENTION_DAYS if days is None else days
+        cutoff = (now or timezone.now()) - timedelta(days=days)
+        loops = Loop.objects.filter(candidate=OuterRef("pk"))
+        return (
+            self.exclude(interviews__status__in=[Status.DRAFT, Status.LIVE])
+            .annotate(
+                has_loop=Exists(loops),
+                has_open_loop=Exists(loops.filter(status=LoopStatus.OPEN)),
+                loop_closed_at=Subquery(
+                    loops.filter(closed_at__isnull=False)
+                    .order_by("-closed_at")
+                    .values("closed_at")[:1]
+                ),
+                last_activity=Coalesce(
+                    Max(Coalesce("interviews__submitted_at", "interviews__created_at")),
+                    "created_at",
+                ),
+            )
+            .filter(
+                Q(has_loop=False, last_activity__lt=cutoff)
+                | Q(has_loop=True, has_open_loop=False, loop_closed_at__lt=cutoff)
+            )
+        )
+
     def for_dashboard(self):
         return self.select_related("level").order_by("-created_at")
 
     def for_debrief(self):
-        return self.select_related("level", "created_by")
+        """The candidate with their interviews (questions loaded) and loops (stages loaded):
+        everything the debrief and the rules about it read, in a fixed number of queries."""
+        return self.select_related("level", "created_by").prefetch_related(
+            Prefetch(
+                "interviews",
+                queryset=Interview.objects.with_items().order_by("created_at", "id"),
+            ),
+            Prefetch("loops", queryset=Loop.objects.order_by("-created_at", "-id")),
+            Prefetch(
+                "loops__stages",
+                queryset=LoopStage.objects.select_related("interviewer").order_by("position"),
+            ),
+        )
+
+    def visible_to(self, user):
+        """Hiring managers read every candidate; an interviewer those whose loop assigns them
+        or whom they interviewed."""
+        if can_view_all(user):
+            return self
+        return self.filter(
+            Exists(LoopStage.objects.filter(loop__candidate=OuterRef("pk"), interviewer=user))
+            | Exists(Interview.objects.filter(candidate=OuterRef("pk"), interviewer=user))
+        )
 
 
 class Candidate(models.Model):
-    name = models.CharField(max_length=200)
-    email = models.EmailField(blank=True)
+    name = models.CharField(max_length=limits.NAME)
+    email = models.EmailField(max_length=limits.EMAIL, blank=True)
     level = models.ForeignKey(
         Level, on_delete=models.PROTECT, related_name="candidates", verbose_name="target level"
     )
-    notes = models.TextField(blank=True)
+    notes = bounded_text(limits.CANDIDATE_NOTES, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -65,8 +118,10 @@ class Candidate(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        permissions = [("erase_candidate", "Can erase a candidate and everything about them")]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="candidate_name_not_empty"),
+            length_constraint("notes", limits.CANDIDATE_NOTES, model="candidate"),
         ]
         indexes = [models.Index(Lower("email"), name="candidate_email_lower")]
 
@@ -107,8 +162,8 @@ class KitQuerySet(models.QuerySet):
 class Kit(models.Model):
     """A named, reusable, ordered set of questions for a level: an interview template."""
 
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=limits.NAME)
+    description = bounded_text(limits.KIT_DESCRIPTION, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kits"
     )
@@ -124,6 +179,7 @@ class Kit(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="kit_name_not_empty"),
             models.UniqueConstraint(fields=["owner", "name"], name="kit_unique_name_per_owner"),
+            length_constraint("description", limits.KIT_DESCRIPTION, model="kit"),
         ]
 
     def __str__(self):
@@ -242,7 +298,7 @@ class Interview(models.Model):
     kit = models.ForeignKey(
         Kit, on_delete=models.SET_NULL, null=True, blank=True, related_name="interviews"
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=limits.NAME)
     planned_minutes = models.PositiveSmallIntegerField(default=45)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -250,7 +306,7 @@ class Interview(models.Model):
     recommendation = models.CharField(
         max_length=20, choices=Recommendation.choices, blank=True, default=""
     )
-    summary = models.TextField(blank=True)
+    summary = bounded_text(limits.SUMMARY, blank=True)
     scheduled_at = models.DateTimeField(
         "date and time", null=True, blank=True, help_text="When the interview takes place"
     )
@@ -263,6 +319,9 @@ class Interview(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=0, help_text="Raised on every write to the scorecard; a stale amend is refused"
+    )
 
     objects = InterviewQuerySet.as_manager()
 
@@ -290,6 +349,7 @@ class Interview(models.Model):
                 condition=Q(status=Status.DRAFT) | Q(started_at__isnull=False),
                 name="interview_started_has_start_time",
             ),
+            length_constraint("summary", limits.SUMMARY, model="interview"),
             models.CheckConstraint(
                 condition=Q(duration_minutes__isnull=True)
                 | (Q(duration_minutes__gte=5) & Q(duration_minutes__lte=480)),
@@ -357,25 +417,27 @@ class InterviewQuestion(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="interview_items")
     position = models.PositiveIntegerField()
     # Snapshot, taken when added: later edits to the bank never change a past interview.
-    text = models.TextField()
+    text = bounded_text(limits.QUESTION_TEXT)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     difficulty = models.PositiveSmallIntegerField()
     anchors = models.JSONField(default=dict, help_text='{"1": "Poor ...", ..., "4": "..."}')
-    guidance = models.TextField(blank=True)
-    follow_ups = models.TextField(blank=True)
-    red_flags = models.TextField(blank=True)
+    guidance = bounded_text(limits.GUIDANCE, blank=True)
+    follow_ups = bounded_text(limits.GUIDANCE, blank=True)
+    red_flags = bounded_text(limits.GUIDANCE, blank=True)
     topics = models.JSONField(default=list, help_text="[[slug, name], ...] at the time of adding")
     estimated_minutes = models.PositiveSmallIntegerField(default=5)
     # Scoring.
     score = models.PositiveSmallIntegerField(choices=Score.choices, null=True, blank=True)
     skipped = models.BooleanField(default=False)
-    notes = models.TextField(blank=True)
+    notes = bounded_text(limits.NOTES, blank=True)
     notes_version = models.PositiveIntegerField(
         default=0, help_text="Raised on every notes save; a save based on an older one is refused"
     )
     seconds_spent = models.PositiveIntegerField(default=0)
     planned = models.BooleanField(default=True, help_text="False when added during the interview")
-    reason = models.CharField(max_length=300, blank=True, help_text="Why auto-compose chose it")
+    reason = models.CharField(
+        max_length=limits.REASON, blank=True, help_text="Why auto-compose chose it"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -399,6 +461,7 @@ class InterviewQuestion(models.Model):
                 condition=Q(difficulty__gte=1) & Q(difficulty__lte=5),
                 name="interviewquestion_difficulty_1_to_5",
             ),
+            length_constraint("notes", limits.NOTES, model="interviewquestion"),
         ]
 
     def __str__(self):
@@ -444,7 +507,7 @@ class Amendment(models.Model):
     interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="amendments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField()
+    reason = bounded_text(limits.AMEND_REASON)
     changes = models.JSONField(
         default=list, help_text='[{"field": ..., "question": ..., "old": ..., "new": ...}]'
     )
@@ -453,7 +516,180 @@ class Amendment(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="amendment_reason_not_empty"),
+            length_constraint("reason", limits.AMEND_REASON, model="amendment"),
         ]
 
     def __str__(self):
         return f"Amendment of {self.interview} by {self.user} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# Loops --------------------------------------------------------------------------------------
+
+
+class LoopStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class LoopQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=LoopStatus.OPEN)
+
+    def for_list(self):
+        return self.select_related("candidate", "candidate__level", "hiring_manager").annotate(
+            stage_count=Count("stages", distinct=True),
+            done_count=Count(
+                "stages", filter=Q(stages__interview__status=Status.SUBMITTED), distinct=True
+            ),
+        )
+
+    def for_page(self):
+        return self.select_related(
+            "candidate", "candidate__level", "hiring_manager"
+        ).prefetch_related(
+            Prefetch(
+                "stages",
+                queryset=LoopStage.objects.select_related("interviewer", "interview")
+                .prefetch_related("focus_topics")
+                .order_by("position"),
+            )
+        )
+
+
+class Loop(models.Model):
+    """A candidate's interview loop: the stages, each with its assigned interviewer."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="loops")
+    hiring_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_loops",
+        help_text="Empty for the loops made from interviews older than loops",
+    )
+    status = models.CharField(max_length=10, choices=LoopStatus.choices, default=LoopStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LoopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=LoopStatus.values), name="loop_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=LoopStatus.OPEN, closed_at__isnull=True)
+                | Q(status=LoopStatus.CLOSED, closed_at__isnull=False),
+                name="loop_closed_has_closed_at",
+            ),
+            models.UniqueConstraint(
+                fields=["candidate"],
+                condition=Q(status=LoopStatus.OPEN),
+                name="loop_one_open_per_candidate",
+                violation_error_message="This candidate already has an open loop.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Loop for {self.candidate}"
+
+    def get_absolute_url(self):
+        return reverse("interviews:loop", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.status == LoopStatus.OPEN
+
+
+class LoopStageQuerySet(models.QuerySet):
+    def upcoming_for(self, user):
+        """The user's assigned stages of open loops whose interview is not submitted yet."""
+        return (
+            self.filter(interviewer=user, loop__status=LoopStatus.OPEN)
+            .exclude(interview__status=Status.SUBMITTED)
+            .select_related("loop__candidate", "interview")
+            .order_by(models.F("scheduled_at").asc(nulls_last=True), "pk")
+        )
+
+
+class LoopStage(models.Model):
+    """One interview of a loop: what it covers, who runs it, when."""
+
+    loop = models.ForeignKey(Loop, on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField(max_length=200)
+    position = models.PositiveIntegerField()
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="loop_stages",
+        help_text="Empty when handed back and not yet reassigned",
+    )
+    focus_topics = models.ManyToManyField(
+        "questionbank.Topic", blank=True, related_name="loop_stages"
+    )
+    planned_minutes = models.PositiveSmallIntegerField(default=45)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    interview = models.OneToOneField(
+        Interview, on_delete=models.SET_NULL, null=True, blank=True, related_name="stage"
+    )
+
+    objects = LoopStageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["loop", "position"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="loopstage_name_not_empty"),
+            models.UniqueConstraint(fields=["loop", "position"], name="loopstage_unique_position"),
+            models.CheckConstraint(
+                condition=Q(planned_minutes__gte=5) & Q(planned_minutes__lte=480),
+                name="loopstage_planned_minutes_5_to_480",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.loop.candidate})"
+
+    @property
+    def started(self) -> bool:
+        """Its interview has started: the stage can no longer change hands."""
+        return self.interview is not None and not self.interview.is_draft
+
+
+class ErasureReason(models.TextChoices):
+    REQUEST = "request", "Erased on request"
+    RETENTION = "retention", "Retention period over"
+
+
+class ErasureRecord(models.Model):
+    """What is left of an erased candidate: anonymous counts, never a name or a text."""
+
+    erased_at = models.DateTimeField(default=timezone.now)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for the retention command",
+    )
+    reason = models.CharField(max_length=10, choices=ErasureReason.choices)
+    interviews = models.PositiveIntegerField(default=0)
+    submitted_interviews = models.PositiveIntegerField(default=0)
+    questions = models.PositiveIntegerField(default=0)
+    amendments = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-erased_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=ErasureReason.values), name="erasurerecord_reason_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Erasure of {self.erased_at:%Y-%m-%d %H:%M} ({self.get_reason_display()})"

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.text import slugify
 
+from config.csv_safety import neutralise
 from questionbank.models import Kind, Score
 
 from .models import Interview, InterviewQuestion, Recommendation, can_view_all
@@ -339,6 +340,10 @@ class Debrief:
     overall: TopicRow | None
 
     @property
+    def others_revealed(self) -> bool:
+        return any(e.revealed and not e.own for e in self.entries)
+
+    @property
     def hidden_count(self) -> int:
         return sum(1 for e in self.entries if not e.revealed and e.interview.is_submitted)
 
@@ -359,14 +364,22 @@ def _spread(cells: list[Mean]) -> Decimal | None:
     return max(values) - min(values)
 
 
-def build_debrief(interviews: list[Interview], user) -> Debrief:
+def build_debrief(interviews: list[Interview], user, *, candidate=None) -> Debrief:
     """Independent scoring: an interviewer sees the others' scores, notes, recommendations and
-    summaries only once they have submitted their own scorecard for this candidate. Hiring
-    managers see every submitted scorecard. An interviewer who has no interview for the
-    candidate sees the candidate and each interview's status and interviewer, never scores."""
+    summaries only when the rule ``interviews.see_others_scores`` (people/rules.py) holds:
+    assigned in the candidate's loop, with their own scorecard for that stage submitted with at
+    least one scored question. Hiring managers see every submitted scorecard. Anyone else sees
+    the candidate and each interview's status and interviewer, never scores.
+
+    ``candidate`` loaded with ``Candidate.objects.for_debrief()`` answers the rule without a
+    query; without it, the interviews' candidate is asked."""
     sees_all = can_view_all(user)
     own = [i for i in interviews if i.interviewer_id == user.pk]
-    unlocked = sees_all or any(i.is_submitted for i in own)
+    if candidate is None and interviews:
+        candidate = interviews[0].candidate
+    unlocked = sees_all or (
+        candidate is not None and user.has_perm("interviews.see_others_scores", candidate)
+    )
     entries = []
     for interview in interviews:
         is_own = interview.interviewer_id == user.pk
@@ -490,7 +503,8 @@ def export_json(card: Scorecard, amendments=()) -> str:
 
 def export_csv(card: Scorecard) -> str:
     """One row per question. Topics are joined with '; '; booleans are 'yes'/'no';
-    a question without a score has an empty score cell."""
+    a question without a score has an empty score cell; a text cell a spreadsheet would run
+    as a formula starts with a quote (config.csv_safety)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, quoting=csv.QUOTE_MINIMAL)
     writer.writeheader()
@@ -499,27 +513,33 @@ def export_csv(card: Scorecard) -> str:
         row["topics"] = "; ".join(row["topics"])
         row["score"] = "" if item.score is None else item.score
         row["skipped"] = "yes" if item.skipped else "no"
-        writer.writerow(row)
+        writer.writerow({name: neutralise(value) for name, value in row.items()})
     return out.getvalue()
 
 
+def _md_text(text) -> str:
+    """Text as Markdown shows it, never as HTML: renderers pass raw HTML through, so `<`, `>`
+    and `&` become entities (which every renderer shows as the characters typed)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _md_cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+    return _md_text(" ".join(str(text).split())).replace("|", "\\|")
 
 
 def _md_quote(text: str) -> list[str]:
-    return [f"> {line}".rstrip() for line in text.splitlines()] or [">"]
+    return [f"> {_md_text(line)}".rstrip() for line in text.splitlines()] or [">"]
 
 
 def export_markdown(card: Scorecard, amendments=()) -> str:
     interview = card.interview
     kinds = dict(Kind.choices)
     lines = [
-        f"# Scorecard: {interview.title}",
+        f"# Scorecard: {_md_cell(interview.title)}",
         "",
-        f"- Candidate: {interview.candidate.name}",
-        f"- Interviewer: {display_name(interview.interviewer)}",
-        f"- Level: {interview.level.name}",
+        f"- Candidate: {_md_cell(interview.candidate.name)}",
+        f"- Interviewer: {_md_cell(display_name(interview.interviewer))}",
+        f"- Level: {_md_cell(interview.level.name)}",
         f"- Status: {interview.get_status_display()}",
         f"- Started: {_when(interview.started_at) or '–'}",
         f"- Submitted: {_when(interview.submitted_at) or '–'}",
@@ -528,7 +548,7 @@ def export_markdown(card: Scorecard, amendments=()) -> str:
         "",
         f"## Recommendation: {interview.get_recommendation_display() or 'none'}",
         "",
-        interview.summary or "(no summary)",
+        _md_text(interview.summary) or "(no summary)",
         "",
         "## Scores by topic",
         "",
@@ -551,7 +571,7 @@ def export_markdown(card: Scorecard, amendments=()) -> str:
         lines += [
             f"### {item.position}. {_md_cell(item.text)}",
             "",
-            f"- Topics: {', '.join(item.topic_names()) or '–'}",
+            f"- Topics: {_md_cell(', '.join(item.topic_names())) or '–'}",
             f"- Kind: {kinds.get(item.kind, item.kind)}; difficulty {item.difficulty}",
             f"- Score: {score}",
             f"- Time: {format_seconds(item.seconds_spent)}",
@@ -562,7 +582,8 @@ def export_markdown(card: Scorecard, amendments=()) -> str:
     if amendments:
         lines += ["## Amendments", ""]
         for a in amendments:
-            lines.append(f"- {_when(a.created_at)} by {display_name(a.user)}: {_md_cell(a.reason)}")
+            who = _md_cell(display_name(a.user))
+            lines.append(f"- {_when(a.created_at)} by {who}: {_md_cell(a.reason)}")
             for change in a.changes:
                 d = describe_change(change)
                 lines.append(f"  - {d['what']}: {_md_cell(d['old'])} -> {_md_cell(d['new'])}")

@@ -7,20 +7,39 @@ Every function checks that the interview is in a state that allows the change an
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from questionbank.models import Level, Question, rubrics_by_kind
+from config import limits
+from people.models import AuditEvent, Verb
+from people.roles import Role, group_names
+from people.services import audit_record
+from questionbank.models import Level, Question, Topic, rubrics_by_kind
+from webhooks.models import Event
+from webhooks.payloads import (
+    candidate_erased_payload,
+    scorecard_amended_payload,
+    scorecard_payload,
+)
+from webhooks.services import deliveries_forget_candidate, emit
 
 from .models import (
     Amendment,
     Candidate,
+    ErasureReason,
+    ErasureRecord,
     Interview,
     InterviewQuestion,
     Kit,
     KitQuestion,
+    Loop,
+    LoopStage,
+    LoopStatus,
     Recommendation,
     Status,
 )
@@ -42,7 +61,11 @@ class StaleNotes(ValidationError):
 
 def _lock(interview: Interview) -> Interview:
     """Re-read the interview under a row lock so concurrent requests serialize."""
-    return Interview.objects.select_for_update().get(pk=interview.pk)
+    return (
+        Interview.objects.select_for_update(of=("self",))
+        .select_related("interviewer")
+        .get(pk=interview.pk)
+    )
 
 
 def _require_status(interview: Interview, *allowed: str, action: str) -> None:
@@ -53,11 +76,33 @@ def _require_status(interview: Interview, *allowed: str, action: str) -> None:
         )
 
 
+class StaleScorecard(ValidationError):
+    """An amend based on an older version of the scorecard: refused, nothing written."""
+
+    def __init__(self, interview: Interview):
+        self.interview = interview
+        super().__init__(
+            "This scorecard was changed elsewhere (another tab or device) after you opened it. "
+            "Nothing was saved: the form now shows the newer values; make your changes again.",
+            code="stale",
+        )
+
+
+def _check_length(field: str, text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise ValidationError(
+            {field: f"This text has {len(text):,} characters; at most {limit:,} are kept."},
+            code="max_length",
+        )
+
+
 def asked_question_ids(candidate: Candidate, *, exclude: Interview | None = None) -> set[int]:
-    """Bank questions this candidate was already asked in another (live or submitted) interview."""
-    qs = InterviewQuestion.objects.filter(
-        interview__candidate=candidate, interview__status__in=[Status.LIVE, Status.SUBMITTED]
-    )
+    """Bank questions this candidate was already asked in another (live or submitted)
+    interview, or that another interview of the same loop plans (drafts too): one query."""
+    asked = Q(interview__candidate=candidate, interview__status__in=[Status.LIVE, Status.SUBMITTED])
+    if exclude is not None and exclude.pk:
+        asked |= Q(interview__stage__loop__stages__interview=exclude)
+    qs = InterviewQuestion.objects.filter(asked)
     if exclude is not None:
         qs = qs.exclude(interview=exclude)
     return set(qs.values_list("question_id", flat=True))
@@ -98,6 +143,7 @@ def candidate_create(
     )
     candidate.full_clean()
     candidate.save()
+    audit_record(actor=created_by, verb=Verb.CREATE, target=candidate, candidate=candidate)
     return candidate
 
 
@@ -111,27 +157,44 @@ def _lock_candidates(*candidates: Candidate) -> list[Candidate]:
 
 
 @transaction.atomic
-def candidate_set_archived(*, candidate: Candidate, archived: bool) -> Candidate:
+def candidate_set_archived(*, candidate: Candidate, archived: bool, actor=None) -> Candidate:
     """Archive (hide from lists and pickers, keep everything) or bring a candidate back."""
     (candidate,) = _lock_candidates(candidate)
-    if archived and candidate.archived_at is None:
-        candidate.archived_at = timezone.now()
-        candidate.save(update_fields=["archived_at"])
-    elif not archived and candidate.archived_at is not None:
-        candidate.archived_at = None
-        candidate.save(update_fields=["archived_at"])
+    if archived == (candidate.archived_at is not None):
+        return candidate
+    candidate.archived_at = timezone.now() if archived else None
+    candidate.save(update_fields=["archived_at"])
+    verb = Verb.ARCHIVE if archived else Verb.UNARCHIVE
+    audit_record(actor=actor, verb=verb, target=candidate, candidate=candidate)
     return candidate
 
 
+def _merge_loops(*, keep: Candidate, duplicate: Candidate) -> None:
+    """The duplicate's loops become ``keep``'s. Both may have an open loop (one per candidate):
+    then the duplicate's open stages join ``keep``'s open loop after its own, and the emptied
+    loop goes."""
+    keep_open = Loop.objects.select_for_update().open().filter(candidate=keep).first()
+    duplicate_open = Loop.objects.select_for_update().open().filter(candidate=duplicate).first()
+    if keep_open is not None and duplicate_open is not None:
+        last = keep_open.stages.aggregate(m=Max("position"))["m"] or 0
+        duplicate_open.stages.update(loop=keep_open, position=F("position") + last)
+        duplicate_open.delete()
+    Loop.objects.filter(candidate=duplicate).update(candidate=keep)
+
+
 @transaction.atomic
-def candidate_merge(*, keep: Candidate, duplicate: Candidate) -> Candidate:
-    """Move the duplicate's interviews and notes to ``keep``, then delete the duplicate.
+def candidate_merge(*, keep: Candidate, duplicate: Candidate, actor=None) -> Candidate:
+    """Move the duplicate's interviews, loops (with their stages), audit trail and notes to
+    ``keep``, then delete the duplicate.
 
     ``keep`` also takes the duplicate's e-mail when it has none. Nothing else changes."""
     if keep.pk == duplicate.pk:
         raise ValidationError("A candidate cannot be merged into itself.", code="same")
     keep, duplicate = _lock_candidates(keep, duplicate)
     Interview.objects.filter(candidate=duplicate).update(candidate=keep)
+    _merge_loops(keep=keep, duplicate=duplicate)
+    # The trail follows the person (rows unchanged otherwise: who, what, when stay).
+    AuditEvent.objects.filter(candidate=duplicate).update(candidate=keep)
     fields = []
     if duplicate.notes.strip():
         added = f"Merged from {duplicate.name} ({duplicate.pk}):\n{duplicate.notes.strip()}"
@@ -142,6 +205,13 @@ def candidate_merge(*, keep: Candidate, duplicate: Candidate) -> Candidate:
         fields.append("email")
     if fields:
         keep.save(update_fields=fields)
+    audit_record(
+        actor=actor,
+        verb=Verb.MERGE,
+        target=keep,
+        candidate=keep,
+        summary=f"{duplicate.name} (#{duplicate.pk})",
+    )
     duplicate.delete()
     return keep
 
@@ -155,9 +225,17 @@ def interview_create(
     planned_minutes: int,
     title: str = "",
     kit: Kit | None = None,
+    stage: LoopStage | None = None,
     scheduled_at: datetime | None = None,
     duration_minutes: int | None = None,
 ) -> Interview:
+    """A draft; with ``stage``, the interview of that loop stage (one per stage)."""
+    if stage is not None:
+        stage = LoopStage.objects.select_for_update().select_related("loop").get(pk=stage.pk)
+        if stage.interview_id is not None:
+            raise ValidationError("This stage already has its interview.", code="stage_taken")
+        if stage.loop.candidate_id != candidate.pk:
+            raise ValidationError("This stage belongs to another candidate's loop.")
     interview = Interview(
         candidate=candidate,
         interviewer=interviewer,
@@ -171,9 +249,19 @@ def interview_create(
     _check_schedule(interview)
     interview.full_clean()
     interview.save()
+    if stage is not None:
+        stage.interview = interview
+        stage.save(update_fields=["interview"])
     if kit is not None:
         items = kit.items.select_related("question").prefetch_related("question__topics")
         _append_questions(interview, [item.question for item in items], planned=True)
+    audit_record(
+        actor=interviewer,
+        verb=Verb.CREATE,
+        target=interview,
+        target_label=interview.title,
+        candidate=candidate,
+    )
     return interview
 
 
@@ -361,11 +449,11 @@ def item_score(
 ) -> InterviewQuestion:
     """Score 1..4, skip, or clear (score None, skipped False) a question of a live interview.
 
-    The hottest write of a live interview, so one statement: an UPDATE guarded by the
-    interview being live, which on PostgreSQL takes a share lock on the interview's row
-    (``FOR SHARE``): it waits for a submission in progress and then sees it, and a submission
-    waits for it, as the row lock of the other services serializes them. SQLite runs one
-    writer at a time. Only when nothing was written does it read why.
+    The hottest write of a live interview, so one statement and its audit row: an UPDATE
+    guarded by the interview being live, which on PostgreSQL takes a share lock on the
+    interview's row (``FOR SHARE``): it waits for a submission in progress and then sees it,
+    and a submission waits for it, as the row lock of the other services serializes them.
+    SQLite runs one writer at a time. Only when nothing was written does it read why.
     """
     if score is not None and score not in (1, 2, 3, 4):
         raise ValidationError(
@@ -374,7 +462,23 @@ def item_score(
     if skipped and score is not None:
         raise ValidationError("A skipped question has no score.", code="score")
     now = timezone.now()
-    if not _update_while_live(item, score=score, skipped=skipped, updated_at=now):
+    # The write and its audit row together (no savepoint: inside a caller's transaction they
+    # simply join it), so a score never stands without its row in the audit trail. Nothing is
+    # raised inside the block, which would break a caller's transaction.
+    with transaction.atomic(savepoint=False):
+        written = _update_while_live(item, score=score, skipped=skipped, updated_at=now)
+        if written:
+            interview = item.interview
+            what = "skipped" if skipped else (f"score {score}" if score else "score cleared")
+            audit_record(
+                actor=interview.interviewer,
+                verb=Verb.SCORE,
+                target=interview,
+                target_label=interview.title,
+                candidate_id=interview.candidate_id,
+                summary=f"Question {item.position}: {what}",
+            )
+    if not written:
         interview = Interview.objects.get(pk=item.interview_id)
         _require_status(interview, Status.LIVE, action="score")
         raise InterviewQuestion.DoesNotExist("That question is no longer in the interview.")
@@ -475,9 +579,11 @@ def interview_submit(
         errors["summary"] = "Write a summary of the interview."
     open_count = interview.items.filter(score__isnull=True, skipped=False).count()
     if open_count and not allow_unscored:
+        n = open_count
         errors["allow_unscored"] = (
-            f"{open_count} question(s) have no score and were not skipped. Score or skip them, "
-            "or confirm that you leave them unscored."
+            f"{n} question{pluralize(n)} {pluralize(n, 'has,have')} no score and "
+            f"{pluralize(n, 'was,were')} not skipped. Score or skip {pluralize(n, 'it,them')}, "
+            f"or confirm that you leave {pluralize(n, 'it,them')} unscored."
         )
     if errors:
         raise ValidationError(errors)
@@ -485,7 +591,17 @@ def interview_submit(
     interview.summary = summary.strip()
     interview.status = Status.SUBMITTED
     interview.submitted_at = timezone.now()
+    interview.version += 1
     interview.save()
+    audit_record(
+        actor=interview.interviewer,
+        verb=Verb.SUBMIT,
+        target=interview,
+        target_label=interview.title,
+        candidate_id=interview.candidate_id,
+        summary=f"Recommendation: {interview.get_recommendation_display()}",
+    )
+    emit(Event.SCORECARD_SUBMITTED, scorecard_payload(interview))
     return interview
 
 
@@ -499,12 +615,23 @@ def interview_amend(
     summary: str | None = None,
     scores: dict[int, int | None] | None = None,
     notes: dict[int, str] | None = None,
+    base_version: int | None = None,
 ) -> Amendment | None:
-    """Change a submitted scorecard, recording who, when and every change. None if no change."""
+    """Change a submitted scorecard, recording who, when and every change. None if no change.
+
+    ``base_version`` is the scorecard's version the change was made on (the amend form's);
+    if the scorecard changed since, StaleScorecard and nothing is written."""
     interview = _lock(interview)
     _require_status(interview, Status.SUBMITTED, action="amend")
+    if base_version is not None and base_version != interview.version:
+        raise StaleScorecard(interview)
     if not reason.strip():
         raise ValidationError({"reason": "Say why you amend the scorecard."})
+    _check_length("reason", reason, limits.AMEND_REASON)
+    if summary is not None:
+        _check_length("summary", summary, limits.SUMMARY)
+    for text in (notes or {}).values():
+        _check_length("notes", text, limits.NOTES)
     changes = []
     if recommendation is not None and recommendation != interview.recommendation:
         if recommendation not in Recommendation.values:
@@ -545,10 +672,21 @@ def interview_amend(
             item.save(update_fields=["notes", "notes_version", "updated_at"])
     if not changes:
         return None
+    interview.version += 1
     interview.save()
-    return Amendment.objects.create(
+    amendment = Amendment.objects.create(
         interview=interview, user=user, reason=reason.strip(), changes=changes
     )
+    audit_record(
+        actor=user,
+        verb=Verb.AMEND,
+        target=interview,
+        target_label=interview.title,
+        candidate_id=interview.candidate_id,
+        summary=f"{len(changes)} change(s): {reason.strip()}",
+    )
+    emit(Event.SCORECARD_AMENDED, scorecard_amended_payload(interview, amendment))
+    return amendment
 
 
 @transaction.atomic
@@ -591,3 +729,246 @@ def kit_set_questions(*, kit: Kit, question_ids: Iterable[int]) -> Kit:
         KitQuestion(kit=kit, question_id=pk, position=i) for i, pk in enumerate(ids, 1)
     )
     return kit
+
+
+# Loops --------------------------------------------------------------------------------------
+
+
+def _require_interviewer(user) -> None:
+    if user is None or not user.is_active or Role.INTERVIEWER not in group_names(user):
+        raise ValidationError(
+            {"interviewer": "Choose someone with the interviewer role."}, code="not_interviewer"
+        )
+
+
+def _require_open(loop: Loop) -> None:
+    if loop.status != LoopStatus.OPEN:
+        raise ValidationError("This loop is closed.", code="closed")
+
+
+@transaction.atomic
+def loop_open(*, candidate: Candidate, hiring_manager) -> Loop:
+    """A candidate's new loop, managed by ``hiring_manager``; one open loop per candidate."""
+    if Loop.objects.open().filter(candidate=candidate).exists():
+        raise ValidationError(
+            f"{candidate.name} already has an open loop: add stages to it.", code="open_loop"
+        )
+    loop = Loop.objects.create(candidate=candidate, hiring_manager=hiring_manager)
+    audit_record(actor=hiring_manager, verb=Verb.OPEN_LOOP, target=loop, candidate=candidate)
+    return loop
+
+
+@transaction.atomic
+def stage_add(
+    *,
+    loop: Loop,
+    name: str,
+    interviewer,
+    actor,
+    focus_topics: Iterable[Topic] = (),
+    planned_minutes: int = 45,
+    scheduled_at=None,
+) -> LoopStage:
+    loop = Loop.objects.select_for_update().get(pk=loop.pk)
+    _require_open(loop)
+    _require_interviewer(interviewer)
+    position = (loop.stages.aggregate(m=Max("position"))["m"] or 0) + 1
+    stage = LoopStage(
+        loop=loop,
+        name=name.strip(),
+        position=position,
+        interviewer=interviewer,
+        planned_minutes=planned_minutes,
+        scheduled_at=scheduled_at,
+    )
+    stage.full_clean()
+    stage.save()
+    stage.focus_topics.set(list(focus_topics))
+    audit_record(
+        actor=actor,
+        verb=Verb.ASSIGN,
+        target=stage,
+        candidate=loop.candidate,
+        summary=f"{stage.name} assigned to {interviewer.get_username()}",
+    )
+    return stage
+
+
+def _lock_stage(stage: LoopStage) -> LoopStage:
+    stage = LoopStage.objects.select_for_update().select_related("loop__candidate").get(pk=stage.pk)
+    _require_open(stage.loop)
+    if stage.interview_id is not None:
+        interview = Interview.objects.get(pk=stage.interview_id)
+        if not interview.is_draft:
+            raise ValidationError(
+                "This stage's interview has started: it stays with its interviewer.",
+                code="started",
+            )
+        stage.interview = interview
+    return stage
+
+
+@transaction.atomic
+def stage_reassign(*, stage: LoopStage, interviewer, actor) -> LoopStage:
+    """Give the stage to another interviewer. A draft the previous one composed leaves the
+    stage (it stays theirs to reuse or discard); a started interview cannot be reassigned."""
+    stage = _lock_stage(stage)
+    _require_interviewer(interviewer)
+    before = stage.interviewer.get_username() if stage.interviewer else "nobody"
+    stage.interviewer = interviewer
+    stage.interview = None
+    stage.save(update_fields=["interviewer", "interview"])
+    audit_record(
+        actor=actor,
+        verb=Verb.ASSIGN,
+        target=stage,
+        candidate=stage.loop.candidate,
+        summary=f"{stage.name}: {before} → {interviewer.get_username()}",
+    )
+    return stage
+
+
+@transaction.atomic
+def stage_hand_back(*, stage: LoopStage, actor) -> LoopStage:
+    """The assigned interviewer gives the stage back to the hiring manager (unassigned)."""
+    stage = _lock_stage(stage)
+    if stage.interviewer_id != actor.pk:
+        raise ValidationError("Only the stage's interviewer can hand it back.", code="not_yours")
+    stage.interviewer = None
+    stage.interview = None
+    stage.save(update_fields=["interviewer", "interview"])
+    audit_record(
+        actor=actor,
+        verb=Verb.HAND_BACK,
+        target=stage,
+        candidate=stage.loop.candidate,
+        summary=f"{stage.name} handed back by {actor.get_username()}",
+    )
+    return stage
+
+
+@transaction.atomic
+def loop_close(*, loop: Loop, actor) -> Loop:
+    loop = Loop.objects.select_for_update().get(pk=loop.pk)
+    _require_open(loop)
+    loop.status = LoopStatus.CLOSED
+    loop.closed_at = timezone.now()
+    loop.save(update_fields=["status", "closed_at"])
+    audit_record(actor=actor, verb=Verb.CLOSE_LOOP, target=loop, candidate=loop.candidate)
+    return loop
+
+
+@transaction.atomic
+def stage_create_interview(
+    *, stage: LoopStage, interviewer, kit: Kit | None = None, title: str = ""
+) -> Interview:
+    """The stage's draft interview, by its assigned interviewer."""
+    stage = LoopStage.objects.select_related("loop__candidate__level").get(pk=stage.pk)
+    _require_open(stage.loop)
+    if stage.interviewer_id != interviewer.pk:
+        raise ValidationError("This stage is assigned to someone else.", code="not_yours")
+    candidate = stage.loop.candidate
+    return interview_create(
+        interviewer=interviewer,
+        candidate=candidate,
+        level=candidate.level,
+        planned_minutes=stage.planned_minutes,
+        title=title or f"{stage.name}: {candidate.name}",
+        kit=kit,
+        stage=stage,
+    )
+
+
+def stage_for_new_interview(*, candidate: Candidate, interviewer) -> LoopStage:
+    """Where a new interview of ``candidate`` by ``interviewer`` goes: their first assigned
+    stage without an interview in the open loop, or (for the loop's hiring manager) a new stage
+    assigned to themselves. Anyone else: ValidationError."""
+    loop = Loop.objects.open().filter(candidate=candidate).first()
+    if loop is None:
+        raise ValidationError(
+            f"{candidate.name} has no open loop: a hiring manager opens one and assigns you.",
+            code="no_loop",
+        )
+    stage = (
+        loop.stages.filter(interviewer=interviewer, interview__isnull=True)
+        .order_by("position")
+        .first()
+    )
+    if stage is not None:
+        return stage
+    if loop.hiring_manager_id == interviewer.pk:
+        return stage_add(loop=loop, name="Interview", interviewer=interviewer, actor=interviewer)
+    raise ValidationError(
+        f"No stage of {candidate.name}'s loop is assigned to you.", code="not_assigned"
+    )
+
+
+ERASED = "(erased)"
+
+
+@transaction.atomic
+def candidate_erase(
+    *, candidate: Candidate, by=None, reason: str = ErasureReason.REQUEST
+) -> ErasureRecord:
+    """Erase a candidate and everything about them: their loops and stages, their interviews
+    with the question snapshots, scores and notes, the amendments, the text the admin's log
+    keeps about any of these (the log rows stay, reading "(erased)") and the text of their
+    audit rows (who, what, when stay). Only anonymous counts are kept, in an ErasureRecord.
+    `by` is the person who erased (None for the retention command)."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    interviews = list(candidate.interviews.values_list("pk", "status"))
+    interview_ids = [pk for pk, _ in interviews]
+    item_ids = list(
+        InterviewQuestion.objects.filter(interview__in=interview_ids).values_list("pk", flat=True)
+    )
+    amendment_ids = list(
+        Amendment.objects.filter(interview__in=interview_ids).values_list("pk", flat=True)
+    )
+    loop_ids = list(candidate.loops.values_list("pk", flat=True))
+    stage_ids = list(LoopStage.objects.filter(loop__in=loop_ids).values_list("pk", flat=True))
+    record = ErasureRecord.objects.create(
+        erased_by=by,
+        reason=reason,
+        interviews=len(interviews),
+        submitted_interviews=sum(1 for _, status in interviews if status == Status.SUBMITTED),
+        questions=len(item_ids),
+        amendments=len(amendment_ids),
+    )
+    _scrub_admin_log(
+        {
+            Candidate: [candidate.pk],
+            Interview: interview_ids,
+            InterviewQuestion: item_ids,
+            Amendment: amendment_ids,
+            Loop: loop_ids,
+            LoopStage: stage_ids,
+        }
+    )
+    AuditEvent.objects.filter(candidate=candidate).erase_text()
+    audit_record(
+        actor=by,
+        verb=Verb.ERASE,
+        target=candidate,
+        target_label=f"candidate #{candidate.pk}",
+        summary=ErasureReason(reason).label,
+    )
+    candidate_id = candidate.pk
+    candidate.delete()  # cascades to loops, stages, interviews, their questions and amendments
+    # Webhook deliveries about them lose their data; receivers hear of the erasure (by id only).
+    deliveries_forget_candidate(candidate_id=candidate_id)
+    emit(
+        Event.CANDIDATE_ERASED,
+        candidate_erased_payload(candidate_id=candidate_id, erased_at=record.erased_at),
+    )
+    return record
+
+
+def _scrub_admin_log(objects: dict) -> None:
+    """Blank what the admin's log says about these objects; the rows (who, when) remain."""
+    for model, ids in objects.items():
+        if not ids:
+            continue
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(pk) for pk in ids],
+        ).update(object_repr=ERASED, change_message="")

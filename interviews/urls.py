@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import candidates, compose, find, home, live, scorecard
+from .views import candidates, compose, find, home, live, loops, scorecard
 
 app_name = "interviews"
 urlpatterns = [
@@ -8,6 +8,15 @@ urlpatterns = [
     path("", home.dashboard, name="dashboard"),
     path("candidates/", home.candidate_list, name="candidate_list"),
     path("candidates/<int:pk>/", scorecard.candidate, name="candidate"),
+    # loops: stages, assigned interviewers
+    path("loops/", loops.loop_list, name="loop_list"),
+    path("loops/new/", loops.loop_new, name="loop_new"),
+    path("loops/<int:pk>/", loops.loop, name="loop"),
+    path("loops/<int:pk>/stages/", loops.stage_add, name="stage_add"),
+    path("loops/<int:pk>/close/", loops.loop_close, name="loop_close"),
+    path("stages/<int:pk>/reassign/", loops.stage_reassign, name="stage_reassign"),
+    path("stages/<int:pk>/hand-back/", loops.stage_hand_back, name="stage_hand_back"),
+    path("stages/<int:pk>/interview/", loops.stage_interview, name="stage_interview"),
     path("candidates/<int:pk>/archive/", candidates.archive, name="candidate_archive"),
     path("candidates/<int:pk>/merge/", candidates.merge, name="candidate_merge"),
     # finding interviews, a draft's details, discarding, the calendar file
@@ -15,6 +24,7 @@ urlpatterns = [
     path("interviews/<int:pk>/edit/", find.edit_details, name="interview_edit"),
     path("interviews/<int:pk>/discard/", find.discard, name="interview_discard"),
     path("interviews/<int:pk>/calendar.ics", find.calendar_file, name="interview_ics"),
+    path("candidates/<int:pk>/erase/", scorecard.candidate_erase, name="candidate_erase"),
     # composing a draft, kits
     path("interviews/new/", compose.interview_new, name="interview_new"),
     path("interviews/<int:pk>/compose/", compose.compose, name="compose"),

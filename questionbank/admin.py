@@ -1,22 +1,27 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import pluralize
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 
 from .counts import bank_changed
 from .models import KindRubric, Level, Question, Status, Topic
-from .resources import QuestionResource
+from .resources import FORMATS, QuestionResource
 from .similarity import similar_questions
 
 
 class QuestionAdminForm(forms.ModelForm):
+    # Hidden (its row too: the admin hides a line with no visible field) until clean() finds
+    # likely duplicates to list: "Save anyway" means nothing without them.
     confirm_not_duplicate = forms.BooleanField(
         required=False,
         label="Save anyway",
         help_text="Tick after checking the likely duplicates listed above.",
+        widget=forms.HiddenInput,
     )
 
     class Meta:
@@ -56,6 +61,8 @@ class QuestionAdminForm(forms.ModelForm):
         text_changed = "text" in self.changed_data or self.instance.pk is None
         if text and text_changed:
             self.likely_duplicates = similar_questions(text, exclude_pk=self.instance.pk)
+            if self.likely_duplicates:
+                self.fields["confirm_not_duplicate"].widget = forms.CheckboxInput()
             if self.likely_duplicates and not cleaned.get("confirm_not_duplicate"):
                 items = format_html_join(
                     "",
@@ -71,6 +78,16 @@ class QuestionAdminForm(forms.ModelForm):
                     code="likely_duplicate",
                 )
         return cleaned
+
+
+class QuestionListForm(forms.ModelForm):
+    """A row of the question list: its editable fields named after their question (a table
+    cell gives them no label of their own)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label} of “{self.instance}”"
 
 
 class QuestionActionForm(ActionForm):
@@ -95,6 +112,7 @@ def action_param(request, name: str):
 @admin.register(Question)
 class QuestionAdmin(ImportExportModelAdmin):
     resource_classes = [QuestionResource]
+    import_formats = export_formats = FORMATS
     form = QuestionAdminForm
     action_form = QuestionActionForm
     list_display = (
@@ -141,6 +159,19 @@ class QuestionAdmin(ImportExportModelAdmin):
         ),
         ("Provenance", {"fields": ("source", "source_line", "created_at", "updated_at")}),
     )
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=QuestionListForm, **kwargs)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        """The web form imports at most QUESTION_IMPORT_WEB_ROWS rows (a request must finish
+        within the server's timeout); `manage.py import_questions` has no limit."""
+        kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        return kwargs | {"row_limit": settings.QUESTION_IMPORT_WEB_ROWS}
+
+    def get_import_data_kwargs(self, **kwargs):
+        # A row with an error rolls the whole import back, at the confirm step too.
+        return super().get_import_data_kwargs(**kwargs) | {"rollback_on_validation_errors": True}
 
     def get_queryset(self, request):
         # "Times used" as a correlated subquery, not a GROUP BY over the whole bank: the
@@ -190,13 +221,15 @@ class QuestionAdmin(ImportExportModelAdmin):
     def retire(self, request, queryset):
         count = queryset.update(status=Status.RETIRED)
         bank_changed()  # bulk writes send no signal
-        self.message_user(request, f"Retired {count} question(s).", messages.SUCCESS)
+        self.message_user(request, f"Retired {count} question{pluralize(count)}.", messages.SUCCESS)
 
     @admin.action(description="Reactivate selected questions", permissions=["change"])
     def reactivate(self, request, queryset):
         count = queryset.update(status=Status.ACTIVE)
         bank_changed()  # bulk writes send no signal
-        self.message_user(request, f"Reactivated {count} question(s).", messages.SUCCESS)
+        self.message_user(
+            request, f"Reactivated {count} question{pluralize(count)}.", messages.SUCCESS
+        )
 
     @admin.action(
         description="Set difficulty (choose it beside the action)", permissions=["change"]
@@ -211,7 +244,9 @@ class QuestionAdmin(ImportExportModelAdmin):
         count = queryset.update(difficulty=difficulty)
         bank_changed()  # bulk writes send no signal
         self.message_user(
-            request, f"Set difficulty {difficulty} on {count} question(s).", messages.SUCCESS
+            request,
+            f"Set difficulty {difficulty} on {count} question{pluralize(count)}.",
+            messages.SUCCESS,
         )
 
     @admin.action(description="Add a topic (choose it beside the action)", permissions=["change"])
@@ -237,7 +272,9 @@ class QuestionAdmin(ImportExportModelAdmin):
         through.objects.bulk_create(through(question_id=pk, **{f"{name}_id": tag.pk}) for pk in new)
         bank_changed()  # bulk writes send no signal
         self.message_user(
-            request, f"Added {name} “{tag}” to {len(new)} question(s).", messages.SUCCESS
+            request,
+            f"Added {name} “{tag}” to {len(new)} question{pluralize(len(new))}.",
+            messages.SUCCESS,
         )
 
 

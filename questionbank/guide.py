@@ -17,6 +17,8 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
+from config import limits
+
 from .models import Kind, normalize_text
 
 ADVANCED_HEADING = "Advanced Topics & Specialized Areas"
@@ -251,7 +253,7 @@ def _merge_questions(levels, topics) -> list[ParsedQuestion]:
 
 
 ANCHOR_LEVELS = ("poor", "mixed", "good", "excellent")
-ANCHOR_MAX_LENGTH = 500
+ANCHOR_MAX_LENGTH = limits.ANCHOR
 
 
 @dataclass

@@ -3,6 +3,9 @@ from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Lower, Replace, Trim
 from django.urls import reverse
 
+from config import limits
+from config.limits import bounded_text, length_constraint
+
 
 def normalize_text(text: str) -> str:
     """Question text up to case and white space: the key of the uniqueness rule."""
@@ -83,7 +86,7 @@ class Level(models.Model):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     rank = models.PositiveSmallIntegerField(unique=True, help_text="Order of levels, lowest first")
-    description = models.TextField(blank=True)
+    description = bounded_text(limits.LEVEL_DESCRIPTION, blank=True)
 
     objects = LevelManager()
 
@@ -151,10 +154,10 @@ class KindRubric(models.Model):
     """Default anchors of the 4-point scale for one kind of question."""
 
     kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)
-    poor = models.TextField("1 Poor")
-    mixed = models.TextField("2 Mixed")
-    good = models.TextField("3 Good")
-    excellent = models.TextField("4 Excellent")
+    poor = bounded_text(limits.ANCHOR, "1 Poor")
+    mixed = bounded_text(limits.ANCHOR, "2 Mixed")
+    good = bounded_text(limits.ANCHOR, "3 Good")
+    excellent = bounded_text(limits.ANCHOR, "4 Excellent")
 
     class Meta:
         ordering = ["kind"]
@@ -207,34 +210,41 @@ class QuestionQuerySet(models.QuerySet):
 
 
 class Question(models.Model):
-    text = models.TextField()
+    text = bounded_text(limits.QUESTION_TEXT)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CONCEPTUAL)
     difficulty = models.PositiveSmallIntegerField(default=3, help_text="1 easiest .. 5 hardest")
     levels = models.ManyToManyField(Level, related_name="questions")
     topics = models.ManyToManyField(Topic, related_name="questions")
-    guidance = models.TextField(
-        blank=True, help_text="Key points a strong answer covers, one per line"
+    guidance = bounded_text(
+        limits.GUIDANCE, blank=True, help_text="Key points a strong answer covers, one per line"
     )
-    follow_ups = models.TextField(
+    follow_ups = bounded_text(
+        limits.GUIDANCE,
         "follow-up probes",
         blank=True,
         help_text="Probes that separate Good from Excellent, one per line",
     )
-    red_flags = models.TextField(
-        blank=True, help_text="Misconceptions that mark a Poor or Mixed answer, one per line"
+    red_flags = bounded_text(
+        limits.GUIDANCE,
+        blank=True,
+        help_text="Misconceptions that mark a Poor or Mixed answer, one per line",
     )
-    reading = models.TextField(
-        blank=True, help_text="Which reading of an ambiguous question the guidance takes"
+    reading = bounded_text(
+        limits.GUIDANCE,
+        blank=True,
+        help_text="Which reading of an ambiguous question the guidance takes",
     )
     estimated_minutes = models.PositiveSmallIntegerField(default=5)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     # The question's own anchors: what is observed at each score. Empty: the kind's default.
-    anchor_poor = models.TextField("anchor: 1 Poor", blank=True)
-    anchor_mixed = models.TextField("anchor: 2 Mixed", blank=True)
-    anchor_good = models.TextField("anchor: 3 Good", blank=True)
-    anchor_excellent = models.TextField("anchor: 4 Excellent", blank=True)
+    anchor_poor = bounded_text(limits.ANCHOR, "anchor: 1 Poor", blank=True)
+    anchor_mixed = bounded_text(limits.ANCHOR, "anchor: 2 Mixed", blank=True)
+    anchor_good = bounded_text(limits.ANCHOR, "anchor: 3 Good", blank=True)
+    anchor_excellent = bounded_text(limits.ANCHOR, "anchor: 4 Excellent", blank=True)
     source = models.CharField(
-        max_length=200, blank=True, help_text="Where the question came from, e.g. the guide's file"
+        max_length=limits.SOURCE,
+        blank=True,
+        help_text="Where the question came from, e.g. the guide's file",
     )
     source_line = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -264,6 +274,8 @@ class Question(models.Model):
                 violation_error_message="Estimated minutes must be from 1 to 120.",
             ),
             models.CheckConstraint(condition=~Q(text=""), name="question_text_not_empty"),
+            length_constraint("text", limits.QUESTION_TEXT, model="question"),
+            length_constraint("guidance", limits.GUIDANCE, model="question"),
             models.UniqueConstraint(
                 normalized_text_expression(),
                 name="question_text_unique_ci_ws",

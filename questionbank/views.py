@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from people.rules import require
+
 from .forms import BankFilterForm
 from .models import Question, rubrics_by_kind
 
@@ -26,6 +28,7 @@ def bank_page(request, queryset=None, *, prefix_id="bank"):
 
 @require_GET
 @login_required
+@require("questionbank.read_bank")
 @vary_on_headers("HX-Request")
 def bank(request):
     form, page, query = bank_page(request)
@@ -37,6 +40,7 @@ def bank(request):
 
 @require_GET
 @login_required
+@require("questionbank.read_bank")
 @vary_on_headers("HX-Request")
 def detail(request, pk: int):
     """A question's page; to htmx, its guidance and rubric alone (the composer's compact

@@ -7,6 +7,29 @@ from questionbank.services import guide_import_file
 from tests.factories import UserFactory
 
 
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _skipped.append(report.nodeid)
+
+
+_skipped: list[str] = []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A skipped test fails the run: every test runs everywhere `make test` runs (a missing
+    tool is a failure that names its install command, see tests/browser/conftest.py)."""
+    if _skipped and not hasattr(session.config, "workerinput") and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if _skipped and not hasattr(config, "workerinput"):
+        terminalreporter.write_line(
+            f"{len(_skipped)} test(s) skipped, which fails the run: " + ", ".join(_skipped[:5]),
+            red=True,
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests log users in often; a strong, slow hash buys nothing here."""
@@ -29,7 +52,7 @@ def _database_cache_and_sessions(settings):
 
 @pytest.fixture
 def user(db):
-    return UserFactory(username="ivy")
+    return UserFactory(username="ivy", groups=["Interviewers"])
 
 
 @pytest.fixture

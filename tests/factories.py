@@ -101,3 +101,31 @@ def make_bank(count: int, *, levels=None, topics=None) -> list[Question]:
     )
     bank_changed()  # bulk inserts send no signal: drop the cached topic counts
     return questions
+
+
+def assigned_interview(
+    *, interviewer, candidate, level, planned_minutes=45, stage_name="Interview", **kwargs
+):
+    """A draft interview the way the app makes one: for a stage of the candidate's open loop
+    (opened if needed) assigned to the interviewer."""
+    from interviews import services
+    from interviews.models import Loop
+
+    loop = Loop.objects.open().filter(candidate=candidate).first() or services.loop_open(
+        candidate=candidate, hiring_manager=None
+    )
+    stage = services.stage_add(
+        loop=loop,
+        name=stage_name,
+        interviewer=interviewer,
+        actor=None,
+        planned_minutes=planned_minutes,
+    )
+    return services.interview_create(
+        interviewer=interviewer,
+        candidate=candidate,
+        level=level,
+        planned_minutes=planned_minutes,
+        stage=stage,
+        **kwargs,
+    )

@@ -3,10 +3,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
+from config import limits
 from interviews import services
 from interviews.forms.manage import ScheduleFields
-from interviews.models import Candidate, Interview, Kit
+from interviews.models import Candidate, Interview, Kit, LoopStatus
 from questionbank.models import Kind, Level, Question, Topic
 
 MINUTES_MIN, MINUTES_MAX = 5, 480
@@ -36,13 +38,16 @@ class InterviewNewForm(ScheduleFields):
         label="Candidate", choices=WHO_CHOICES, initial="new", widget=forms.RadioSelect
     )
     # A new candidate.
-    name = forms.CharField(label="Name", max_length=200, required=False)
-    email = forms.EmailField(label="Email (optional)", required=False)
+    name = forms.CharField(label="Name", max_length=limits.NAME, required=False)
+    email = forms.EmailField(label="Email (optional)", max_length=limits.EMAIL, required=False)
     target_level = forms.ModelChoiceField(
         Level.objects.all(), label="Target level", required=False, empty_label="Choose a level"
     )
     notes = forms.CharField(
-        label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Notes (optional)",
+        required=False,
+        max_length=limits.CANDIDATE_NOTES,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     allow_duplicate = forms.BooleanField(
         label="This is another person with the same e-mail: create a new candidate anyway",
@@ -65,7 +70,7 @@ class InterviewNewForm(ScheduleFields):
     )
     title = forms.CharField(
         label="Title (optional)",
-        max_length=200,
+        max_length=limits.NAME,
         required=False,
         help_text="Default: “<level> interview with <candidate>”.",
     )
@@ -88,8 +93,32 @@ class InterviewNewForm(ScheduleFields):
         kwargs.setdefault("auto_id", "new-%s")
         super().__init__(*args, **kwargs)
         self.user = user
+        # The candidates this user may interview: an open loop assigns them a stage without
+        # an interview yet, or they manage the loop (people/rules.py says the same).
+        open_loops = Q(loops__status=LoopStatus.OPEN)
+        self.fields["candidate"].queryset = (
+            Candidate.objects.active()
+            .for_dashboard()
+            .filter(
+                open_loops
+                & (
+                    Q(loops__stages__interviewer=user, loops__stages__interview__isnull=True)
+                    | Q(loops__hiring_manager=user)
+                )
+            )
+            .distinct()
+        )
+        self.may_add_candidates = user.has_perm("interviews.open_loop")
+        if not self.may_add_candidates:
+            self.fields["who"].initial = "existing"
         self.duplicates: list[Candidate] = []
-        self.fields["candidate"].queryset = Candidate.objects.active().for_dashboard()
+        self.reusing = False
+        # "Use <name>" on the duplicate warning: only someone who adds candidates gets it.
+        self.fields["use_existing"].queryset = (
+            Candidate.objects.visible_to(user).active()
+            if self.may_add_candidates
+            else Candidate.objects.none()
+        )
         self.fields["kit"].queryset = Kit.objects.visible_to(user).with_counts()
         self.fields["kit"].label_from_instance = lambda kit: (
             f"{kit.name} · {kit.level.name} · {kit.question_count} question"
@@ -103,10 +132,17 @@ class InterviewNewForm(ScheduleFields):
         if data.get("who") == "new" and data.get("use_existing"):
             # "Use <name>" on the duplicate warning: the existing candidate instead of a new one.
             data["who"], data["candidate"] = "existing", data["use_existing"]
+            self.reusing = True
         if data.get("who") == "existing":
             if not data.get("candidate") and "candidate" not in self.errors:
                 self.add_error("candidate", "Choose the candidate.")
         elif data.get("who") == "new":
+            if not self.may_add_candidates:
+                self.add_error(
+                    "who",
+                    "Only a hiring manager adds candidates: ask one to open a loop for the "
+                    "candidate and assign you a stage.",
+                )
             if not (data.get("name") or "").strip() and "name" not in self.errors:
                 self.add_error("name", "Enter the candidate's name.")
             if not data.get("target_level") and "target_level" not in self.errors:
@@ -142,8 +178,13 @@ class InterviewNewForm(ScheduleFields):
                         created_by=self.user,
                         allow_duplicate_email=data["allow_duplicate"],
                     )
+                    services.loop_open(candidate=candidate, hiring_manager=self.user)
                 else:
                     candidate = data["candidate"]
+                    if self.reusing and not candidate.loops.filter(status=LoopStatus.OPEN).exists():
+                        # Instead of adding them again: their loop opens as a new one's would.
+                        services.loop_open(candidate=candidate, hiring_manager=self.user)
+                stage = services.stage_for_new_interview(candidate=candidate, interviewer=self.user)
                 return services.interview_create(
                     interviewer=self.user,
                     candidate=candidate,
@@ -151,6 +192,7 @@ class InterviewNewForm(ScheduleFields):
                     planned_minutes=data["planned_minutes"],
                     title=data["title"],
                     kit=data["kit"],
+                    stage=stage,
                     scheduled_at=data["scheduled_at"],
                     duration_minutes=data["duration_minutes"],
                 )
@@ -294,9 +336,12 @@ def topics_for_autocompose():
 
 
 class SaveKitForm(forms.Form):
-    name = forms.CharField(label="Kit name", max_length=200)
+    name = forms.CharField(label="Kit name", max_length=limits.NAME)
     description = forms.CharField(
-        label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Description (optional)",
+        required=False,
+        max_length=limits.KIT_DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     shared = forms.BooleanField(
         label="Share with everyone",

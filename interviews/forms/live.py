@@ -5,7 +5,9 @@ what a submission needs) live in ``interviews.services`` and their messages are 
 """
 
 from django import forms
+from django.template.defaultfilters import pluralize
 
+from config import limits
 from interviews.models import Recommendation
 
 SCORE_MESSAGE = "A score is 1 (Poor), 2 (Mixed), 3 (Good) or 4 (Excellent)."
@@ -44,7 +46,10 @@ class ScoreForm(forms.Form):
 
 class NotesForm(forms.Form):
     notes = forms.CharField(
-        required=False, strip=False, max_length=50_000, widget=forms.Textarea(attrs={"rows": 6})
+        required=False,
+        strip=False,
+        max_length=limits.NOTES,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     version = forms.IntegerField(
         min_value=0,
@@ -88,7 +93,7 @@ class SubmitForm(forms.Form):
     )
     summary = forms.CharField(
         required=False,
-        max_length=20_000,
+        max_length=limits.SUMMARY,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="What you saw: strengths, concerns, and the evidence behind your recommendation.",
     )
@@ -98,7 +103,8 @@ class SubmitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.open_count = open_count
         if open_count:
-            noun = "question" if open_count == 1 else "questions"
-            self.fields["allow_unscored"].label = f"Leave {open_count} unscored {noun} unscored"
+            self.fields[
+                "allow_unscored"
+            ].label = f"Leave {open_count} question{pluralize(open_count)} unscored"
         else:
             del self.fields["allow_unscored"]

@@ -200,13 +200,16 @@ class MergeForm(forms.Form):
         empty_label="Choose the duplicate",
     )
 
-    def __init__(self, *args, keep: Candidate, **kwargs):
+    def __init__(self, *args, keep: Candidate, user, **kwargs):
         kwargs.setdefault("auto_id", "merge-%s")
         super().__init__(*args, **kwargs)
         self.keep = keep
         field = self.fields["duplicate"]
-        field.queryset = Candidate.objects.select_related("level").order_by("name", "id")
-        # Offered: everyone else; the candidate itself is refused with a clear message.
+        field.queryset = (
+            Candidate.objects.visible_to(user).select_related("level").order_by("name", "id")
+        )
+        # Offered: everyone else the user may read (archived ones marked); the candidate
+        # itself is refused with a clear message.
         field.choices = [("", field.empty_label)] + [
             (c.pk, self.describe(c)) for c in field.queryset if c.pk != keep.pk
         ]

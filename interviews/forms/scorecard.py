@@ -2,6 +2,7 @@
 
 from django import forms
 
+from config import limits
 from questionbank.models import Score
 
 from ..models import Interview, Recommendation
@@ -14,18 +15,27 @@ def normalize_newlines(text: str) -> str:
 
 class AmendForm(forms.Form):
     recommendation = forms.ChoiceField(choices=Recommendation.choices, widget=forms.RadioSelect)
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+    summary = forms.CharField(max_length=limits.SUMMARY, widget=forms.Textarea(attrs={"rows": 5}))
     reason = forms.CharField(
         label="Why do you amend this scorecard?",
+        max_length=limits.AMEND_REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Recorded with the change, with your name and the time.",
         error_messages={"required": "Say why you amend the scorecard."},
     )
 
+    # The scorecard's version this form was read at: a submit on an older one is refused (409).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
     def __init__(self, *args, interview: Interview, **kwargs):
         self.interview = interview
         self.items = list(interview.items.all())
-        initial = {"recommendation": interview.recommendation, "summary": interview.summary}
+        initial = {
+            "recommendation": interview.recommendation,
+            "summary": interview.summary,
+            "version": interview.version,
+            **kwargs.pop("initial", {}),
+        }
         for item in self.items:
             initial[f"score_{item.pk}"] = "" if item.score is None else str(item.score)
             initial[f"notes_{item.pk}"] = item.notes
@@ -47,6 +57,7 @@ class AmendForm(forms.Form):
                 label=f"Notes for question {item.position}",
                 required=False,
                 strip=False,
+                max_length=limits.NOTES,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
 
@@ -58,7 +69,7 @@ class AmendForm(forms.Form):
         """What changed, as interview_amend's keyword arguments (unchanged values left out)."""
         data = self.cleaned_data
         interview = self.interview
-        kwargs = {"reason": data["reason"]}
+        kwargs = {"reason": data["reason"], "base_version": data["version"]}
         if data["recommendation"] != interview.recommendation:
             kwargs["recommendation"] = data["recommendation"]
         summary = normalize_newlines(data["summary"]).strip()
@@ -77,3 +88,10 @@ class AmendForm(forms.Form):
         if notes:
             kwargs["notes"] = notes
         return kwargs
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Yes, erase this candidate and everything about them",
+        error_messages={"required": "Tick the box to confirm: erasing cannot be undone."},
+    )

@@ -1,9 +1,9 @@
-"""Archiving and merging candidates: whoever added them, and hiring managers."""
+"""Archiving and merging candidates: the ``can_manage_candidate`` rule (hiring managers, and
+the interviewer who added the candidate)."""
 
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import services
 from ..forms.compose import add_service_errors
 from ..forms.manage import MergeForm
-from ..models import Candidate, Status, can_manage_candidate
+from ..models import Candidate, Status
 
 
 def _see_other(url: str) -> HttpResponseRedirect:
@@ -29,7 +29,7 @@ def manageable_candidate(view):
     @wraps(view)
     def wrapper(request, pk: int):
         candidate = get_object_or_404(Candidate.objects.select_related("level"), pk=pk)
-        if not can_manage_candidate(request.user, candidate):
+        if not request.user.has_perm("interviews.manage_candidate", candidate):
             context = {"candidate": candidate, "nav": "candidates"}
             return render(request, "interviews/candidate_refused.html", context, status=403)
         return view(request, candidate)
@@ -38,11 +38,10 @@ def manageable_candidate(view):
 
 
 @require_POST
-@login_required
 @manageable_candidate
 def archive(request, candidate: Candidate):
     archived = request.POST.get("archived") != "0"
-    services.candidate_set_archived(candidate=candidate, archived=archived)
+    services.candidate_set_archived(candidate=candidate, archived=archived, actor=request.user)
     if archived:
         messages.success(
             request,
@@ -61,18 +60,17 @@ def _counts(candidate: Candidate) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
 @manageable_candidate
 def merge(request, candidate: Candidate):
     """Pick the duplicate (GET), see what moves, confirm (POST): one transaction."""
     data = request.POST if request.method == "POST" else (request.GET or None)
-    form = MergeForm(data, keep=candidate)
+    form = MergeForm(data, keep=candidate, user=request.user)
     status = 200
     duplicate = None
     if form.is_bound:
         if form.is_valid():
             duplicate = form.cleaned_data["duplicate"]
-            if not can_manage_candidate(request.user, duplicate):
+            if not request.user.has_perm("interviews.manage_candidate", duplicate):
                 form.add_error(
                     "duplicate",
                     f"You may not merge {duplicate.name}: only whoever added them, or a "
@@ -87,7 +85,7 @@ def merge(request, candidate: Candidate):
             status = 422
         else:
             try:
-                services.candidate_merge(keep=candidate, duplicate=duplicate)
+                services.candidate_merge(keep=candidate, duplicate=duplicate, actor=request.user)
             except ValidationError as error:
                 add_service_errors(form, error)
                 status = 422
@@ -104,7 +102,8 @@ def merge(request, candidate: Candidate):
         "duplicate": duplicate,
         "duplicate_counts": _counts(duplicate) if duplicate else None,
         "suggested": list(
-            Candidate.objects.exclude(pk=candidate.pk)
+            Candidate.objects.visible_to(request.user)
+            .exclude(pk=candidate.pk)
             .filter(
                 Q(name__iexact=candidate.name) | (Q(email__iexact=candidate.email) & ~Q(email=""))
             )

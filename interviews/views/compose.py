@@ -14,6 +14,7 @@ from urllib.parse import urlencode, urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Value
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -47,8 +48,10 @@ from interviews.models import (
     InterviewQuestion,
     Kit,
     KitQuestion,
+    LoopStage,
     Status,
 )
+from people.rules import require, runnable_or_404
 from questionbank.counts import topic_counts
 from questionbank.models import Kind, Question, Topic
 from questionbank.views import bank_page
@@ -186,12 +189,20 @@ def _bank_view(request) -> str:
     return remembered if remembered in BANK_VIEWS else BANK_VIEWS[0]
 
 
-def _topics_with_defaults(level):
+def _topics_with_defaults(level, interview=None):
     """All topics, each with its number of active questions at this level (those without any
-    last), and marked whether it is a default for auto-compose at this level: the level's
-    topics (those with active questions) plus behavioral."""
-    counts = topic_counts(level)  # cached (questionbank/counts.py)
-    topics = list(Topic.objects.order_by("position", "name"))
+    last), marked whether it is a default for auto-compose at this level (the level's topics,
+    those with active questions, plus behavioral) and whether it is a focus topic of the
+    interview's loop stage. The counts are cached (questionbank/counts.py)."""
+    counts = topic_counts(level)
+    in_focus = LoopStage.focus_topics.through.objects.filter(
+        topic=OuterRef("pk"), loopstage__interview=interview
+    )
+    topics = list(
+        Topic.objects.annotate(
+            is_focus=Exists(in_focus) if interview is not None else Value(False)
+        ).order_by("position", "name")
+    )
     for topic in topics:
         topic.question_count = counts.get(topic.pk, 0)
         topic.is_default = topic.question_count > 0 or BEHAVIORAL in topic.slug.casefold()
@@ -200,12 +211,14 @@ def _topics_with_defaults(level):
 
 
 def _autocompose_form(interview: Interview, item_count: int, data=None, initial=None):
-    topics = _topics_with_defaults(interview.level)
+    """Topics default to the loop stage's focus topics, else the level's (plus behavioral)."""
+    topics = _topics_with_defaults(interview.level, interview)
+    focus = [t.slug for t in topics if t.is_focus]
     return AutoComposeForm(
         data,
         initial=initial,
         topics=topics,
-        default_slugs=[t.slug for t in topics if t.is_default],
+        default_slugs=focus or [t.slug for t in topics if t.is_default],
         seed=interview.pk,
         item_count=item_count,
         mixes_technical=technical_wanted(
@@ -276,9 +289,7 @@ def _failed(request, interview: Interview, next_url: str, error: str):
 
 
 def _owned(request, pk: int) -> Interview:
-    return get_object_or_404(
-        Interview.objects.owned_by(request.user).select_related("candidate", "level"), pk=pk
-    )
+    return runnable_or_404(request.user, Interview.objects.select_related("candidate", "level"), pk)
 
 
 def _not_draft_error(interview: Interview) -> str:
@@ -313,6 +324,7 @@ def _new_initial(request) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@require("interviews.compose")
 @vary_on_headers("HX-Request")
 def interview_new(request):
     status = 200
@@ -342,9 +354,10 @@ def interview_new(request):
 
 @require_GET
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 @vary_on_headers("HX-Request", "HX-Target")
 def compose(request, pk: int):
-    interview = get_object_or_404(Interview.objects.owned_by(request.user).with_items(), pk=pk)
+    interview = runnable_or_404(request.user, Interview.objects.with_items(), pk)
     if not interview.is_draft:
         if request.htmx:
             return HttpResponseClientRedirect(interview.get_absolute_url())
@@ -352,10 +365,12 @@ def compose(request, pk: int):
     fragment = None
     if request.htmx and not request.htmx.history_restore_request:
         fragment = "interview" if request.htmx.target == "interview" else "bank"
-    if fragment is None and not any(name in request.GET for name in BANK_FILTERS):
+    if not any(name in request.GET for name in BANK_FILTERS):
+        # No filter chosen yet: the bank starts at the interview's level, at the URL the links
+        # use (a redirect to add ?level= cost every visit a round trip).
         query = request.GET.copy()
         query["level"] = interview.level.slug
-        return redirect(f"{request.path}?{query.urlencode()}")
+        request = _with_get(request, query)
     asked = services.asked_question_ids(interview.candidate, exclude=interview)
     if fragment == "interview":
         context = {**_interview_context(interview, asked), "next_url": _next_from_get(request)}
@@ -400,6 +415,7 @@ def _asked_before(interview: Interview, question: Question):
 
 @require_POST
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 def add_question(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)
@@ -438,6 +454,7 @@ def _confirm_repeat(request, interview: Interview, question: Question, next_url:
 
 @require_POST
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 def remove_question(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)
@@ -458,6 +475,7 @@ def remove_question(request, pk: int):
 
 @require_POST
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 def move_question(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)
@@ -484,6 +502,7 @@ def move_question(request, pk: int):
 
 @require_POST
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 def reorder(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)
@@ -498,6 +517,7 @@ def reorder(request, pk: int):
 
 @require_POST
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 def autocompose(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)
@@ -571,6 +591,7 @@ def _composed(request, interview, form, next_url, result):
 
 @require_POST
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 def save_kit(request, pk: int):
     interview = _owned(request, pk)
     next_url = _next_url(request, interview)
@@ -615,6 +636,7 @@ def save_kit(request, pk: int):
 
 @require_GET
 @login_required
+@require("interviews.read_kits")
 @vary_on_headers("HX-Request")
 def kit_list(request):
     form = KitFilterForm(request.GET or None)
@@ -657,6 +679,7 @@ KIT_ACTIONS = {
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@require("interviews.read_kits")
 @vary_on_headers("HX-Request")
 def kit_detail(request, pk: int):
     if request.method == "POST":

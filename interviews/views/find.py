@@ -4,16 +4,17 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
+
+from people.rules import require, runnable_or_404
 
 from .. import calendar, services
 from ..forms.compose import add_service_errors
@@ -40,7 +41,7 @@ def _done(request, url: str):
 
 
 @require_GET
-@login_required
+@require("interviews.read_interviews")
 @vary_on_headers("HX-Request")
 def interview_list(request):
     """Every interview the user may read, filtered, searched, sorted and paged by the URL."""
@@ -67,15 +68,14 @@ def interview_list(request):
 
 
 def owned_draft(action: str):
-    """Load the user's own interview (404 for anyone else's); refuse with 409 and a message,
-    changing nothing, unless it is still a draft."""
+    """Load the user's own interview if ``can_run`` holds (404 for anyone else's); refuse with
+    409 and a message, changing nothing, unless it is still a draft."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, pk: int):
-            interview = get_object_or_404(
-                Interview.objects.owned_by(request.user).select_related("candidate", "level"),
-                pk=pk,
+            interview = runnable_or_404(
+                request.user, Interview.objects.select_related("candidate", "level"), pk
             )
             if not interview.is_draft:
                 context = {
@@ -95,7 +95,7 @@ def owned_draft(action: str):
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@require("people.has_role")  # + can_run: owned_draft
 @vary_on_headers("HX-Request")
 @owned_draft("edited")
 def edit_details(request, interview: Interview):
@@ -123,7 +123,7 @@ def edit_details(request, interview: Interview):
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@require("people.has_role")  # + can_run: owned_draft
 @owned_draft("discarded")
 def discard(request, interview: Interview):
     status = 200
@@ -150,13 +150,13 @@ def discard(request, interview: Interview):
 
 
 @require_GET
-@login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 def calendar_file(request, pk: int):
-    """The interviewer's calendar file of their scheduled interview."""
-    interview = get_object_or_404(
-        Interview.objects.owned_by(request.user).select_related("candidate", "level"),
-        pk=pk,
-        scheduled_at__isnull=False,
+    """The interviewer's calendar file of their scheduled interview (``can_run``)."""
+    interview = runnable_or_404(
+        request.user,
+        Interview.objects.select_related("candidate", "level").filter(scheduled_at__isnull=False),
+        pk,
     )
     url = request.build_absolute_uri(interview.get_absolute_url())
     body = calendar.interview_ics(interview, host=request.get_host(), url=url)

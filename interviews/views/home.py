@@ -1,5 +1,6 @@
 """The dashboard and the list of candidates."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -7,7 +8,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from ..models import Candidate, Interview, Kit, Status, can_view_all
+from people.roles import Role
+from people.rules import require
+
+from ..models import Candidate, Interview, Kit, LoopStage, Status, can_view_all
 
 DASHBOARD_LIMIT = 10
 CANDIDATES_PER_PAGE = 25
@@ -24,9 +28,13 @@ def _with_interview_counts(qs):
 @login_required
 def dashboard(request):
     user = request.user
+    if not user.has_perm("people.has_role"):
+        return _no_access(request)
     mine = Interview.objects.owned_by(user).for_dashboard()
     context = {
         "nav": "dashboard",
+        # Assigned loop stages not submitted yet (with their calendar file once scheduled)...
+        "stages": list(LoopStage.objects.upcoming_for(user)[:DASHBOARD_LIMIT]),
         "drafts": list(
             mine.filter(status=Status.DRAFT).order_by("-updated_at", "-id")[:DASHBOARD_LIMIT]
         ),
@@ -36,9 +44,16 @@ def dashboard(request):
         "submitted": list(
             mine.filter(status=Status.SUBMITTED).order_by("-submitted_at", "-id")[:DASHBOARD_LIMIT]
         ),
-        "upcoming": list(Interview.objects.owned_by(user).upcoming()[:DASHBOARD_LIMIT]),
+        # ... and the user's other scheduled interviews.
+        "upcoming": list(
+            Interview.objects.owned_by(user)
+            .upcoming()
+            .exclude(stage__in=LoopStage.objects.upcoming_for(user).values("pk"))[:DASHBOARD_LIMIT]
+        ),
         "candidates": list(
-            _with_interview_counts(Candidate.objects.active().for_dashboard())[:DASHBOARD_LIMIT]
+            _with_interview_counts(Candidate.objects.visible_to(user).active().for_dashboard())[
+                :DASHBOARD_LIMIT
+            ]
         ),
         "kits": list(Kit.objects.visible_to(user).with_counts()[:DASHBOARD_LIMIT]),
         "sees_all": can_view_all(user),
@@ -53,13 +68,25 @@ def dashboard(request):
     return render(request, "interviews/dashboard.html", context)
 
 
+def _no_access(request):
+    """A user with no role: one page saying so, and whom to ask."""
+    admins = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.ADMIN)
+        .order_by("username")
+        .distinct()
+    )
+    return render(request, "people/no_access.html", {"admins": list(admins)})
+
+
 @require_GET
-@login_required
+@require("interviews.read_candidates")
 @vary_on_headers("HX-Request")
 def candidate_list(request):
     q = request.GET.get("q", "").strip()
     archived = request.GET.get("archived") == "1"
-    candidates = Candidate.objects.archived() if archived else Candidate.objects.active()
+    candidates = Candidate.objects.visible_to(request.user)
+    candidates = candidates.archived() if archived else candidates.active()
     candidates = _with_interview_counts(candidates.for_dashboard())
     for word in q.split():
         candidates = candidates.filter(Q(name__icontains=word) | Q(email__icontains=word))

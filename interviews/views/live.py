@@ -5,11 +5,15 @@ Only the interviewer who owns an interview runs it: every view fetches through
 ``Interview.objects.owned_by``, so anyone else (hiring managers included) gets a 404.
 """
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,8 +35,11 @@ from interviews.forms.live import (
     TimeForm,
 )
 from interviews.models import Interview, InterviewQuestion
+from people.roles import Role
+from people.rules import require, runnable_or_404
 from questionbank.models import Question, split_lines
 
+logger = logging.getLogger(__name__)
 TEMPLATE = "interviews/live.html"
 PACE_TOLERANCE = 0.10  # behind plan when the time used runs ahead of the work done by this much
 SEARCH_LIMIT = 10
@@ -43,21 +50,34 @@ SEARCH_MIN_LENGTH = 2
 
 
 def _owned(request, pk: int, *, items: bool = False) -> Interview:
-    qs = Interview.objects.owned_by(request.user)
+    qs = Interview.objects.all()
     if items:
         qs = qs.with_items()
-    return get_object_or_404(qs, pk=pk)
+    return runnable_or_404(request.user, qs, pk)
 
 
 def _owned_item(request, pk: int, item_pk: int) -> InterviewQuestion:
-    """The question ``item_pk`` of the caller's interview ``pk`` (with its interview, one
-    query); 404 for anything else."""
-    return get_object_or_404(
-        InterviewQuestion.objects.select_related("interview").filter(
-            interview__in=Interview.objects.owned_by(request.user).filter(pk=pk)
-        ),
-        pk=item_pk,
+    """The question ``item_pk`` of the caller's interview ``pk``, with its interview and
+    interviewer, if ``can_run`` holds: the rule folded into the one read (the interview is the
+    caller's, who holds the interviewer role), as the hot live writes (score, notes) cannot
+    afford a query more. Refused, it asks the rules as every view does: 403 for a user with no
+    role, else 404, so nobody learns whose interview it is."""
+    user = request.user
+    item = (
+        InterviewQuestion.objects.select_related("interview__interviewer")
+        .filter(interview__in=Interview.objects.owned_by(user).filter(pk=pk), pk=item_pk)
+        .annotate(
+            runner_is_interviewer=Exists(
+                Group.objects.filter(user=user.pk, name=Role.INTERVIEWER.value)
+            )
+        )
+        .first()
     )
+    if item is not None and (item.runner_is_interviewer or (user.is_active and user.is_superuser)):
+        return item
+    if not user.has_perm("people.has_role"):
+        raise PermissionDenied
+    raise Http404("No such interview of yours.")
 
 
 def _redirect(request, url: str):
@@ -90,16 +110,19 @@ def _not_live_redirect(request, interview: Interview):
 def pace_of(interview: Interview, items) -> dict:
     """Time used against work done; 'behind' when time runs ahead by more than the tolerance.
 
-    live.js computes the same every second from the data attributes rendered here.
+    Answered means scored; a skipped question is counted apart, but it is work done (it is not
+    left). live.js computes the same every second from the data attributes rendered here.
     """
     total = len(items)
-    answered = sum(1 for item in items if item.state != "open")
+    answered = sum(1 for item in items if item.state == "scored")
+    skipped = sum(1 for item in items if item.state == "skipped")
+    done = answered + skipped
     elapsed = interview.elapsed_seconds()
     planned_seconds = interview.planned_minutes * 60
-    questions_left = total - answered
+    questions_left = total - done
     minutes_left = max(0, (planned_seconds - elapsed) // 60)
     behind = bool(
-        total and questions_left and elapsed / planned_seconds - answered / total > PACE_TOLERANCE
+        total and questions_left and elapsed / planned_seconds - done / total > PACE_TOLERANCE
     )
     hint = ""
     if behind:
@@ -110,6 +133,8 @@ def pace_of(interview: Interview, items) -> dict:
     return {
         "total": total,
         "answered": answered,
+        "skipped": skipped,
+        "done": done,
         "elapsed": elapsed,
         "elapsed_display": f"{elapsed // 60:02d}:{elapsed % 60:02d}",
         "planned_minutes": interview.planned_minutes,
@@ -117,7 +142,7 @@ def pace_of(interview: Interview, items) -> dict:
         "minutes_left": minutes_left,
         "behind": behind,
         "hint": hint,
-        "percent": round(100 * answered / total) if total else 0,
+        "percent": round(100 * done / total) if total else 0,
     }
 
 
@@ -195,11 +220,26 @@ def _render_live(request, interview_pk: int, *, fragment: str = "", status: int 
     return render(request, template, _live_context(interview, **kw), status=status)
 
 
+def _expected_conflict(request, response, item):
+    """A 409 from autosave is the notes' concurrency check working (another tab saved first),
+    not a fault: log it at INFO here, so Django's request logger does not add a WARNING."""
+    logger.info(
+        "Notes conflict: %s on interview %s question %s (another tab or device saved first)",
+        request.path,
+        item.interview_id,
+        item.pk,
+        extra={"status_code": 409, "request": request},
+    )
+    response._has_been_logged = True  # read by django.utils.log.log_response
+    return response
+
+
 # Start and the live page --------------------------------------------------------------------
 
 
 @require_POST
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 def start(request, pk: int):
     """Draft -> live, recording the start time, then the live page."""
     interview = _owned(request, pk)
@@ -215,6 +255,7 @@ def start(request, pk: int):
 
 @require_GET
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 @vary_on_headers("HX-Request", "HX-Target")
 def live(request, pk: int):
     interview = _owned(request, pk, items=True)
@@ -237,6 +278,7 @@ def live(request, pk: int):
 
 @require_POST
 @login_required
+# has_role and can_run: folded into _owned_item
 @vary_on_headers("HX-Request")
 def score(request, pk: int, item_pk: int):
     """Score 1..4, skip or clear the question; htmx gets the rubric and the list entry back."""
@@ -269,6 +311,7 @@ def score(request, pk: int, item_pk: int):
 
 @require_POST
 @login_required
+# has_role and can_run: folded into _owned_item
 @vary_on_headers("HX-Request")
 def notes(request, pk: int, item_pk: int):
     """Save the notes written on top of ``version``; a newer save elsewhere is a 409."""
@@ -292,7 +335,7 @@ def notes(request, pk: int, item_pk: int):
     try:
         item = services.item_save_notes(item=item, notes=text, base_version=base_version)
     except services.StaleNotes as exc:
-        return _render_live(
+        response = _render_live(
             request,
             pk,
             item_pk=item.pk,
@@ -305,6 +348,7 @@ def notes(request, pk: int, item_pk: int):
             # below the box, so saving again is a deliberate merge.
             notes_version=base_version if request.htmx else exc.item.notes_version,
         )
+        return _expected_conflict(request, response, item)
     except ValidationError as exc:
         if not request.htmx:
             return _not_live_redirect(request, item.interview)
@@ -333,6 +377,7 @@ def notes(request, pk: int, item_pk: int):
 
 @require_POST
 @login_required
+# has_role and can_run: folded into _owned_item
 def record_time(request, pk: int, item_pk: int):
     """Add seconds spent on a question (sent by live.js with sendBeacon); 204, or 422."""
     item = _owned_item(request, pk, item_pk)
@@ -351,6 +396,7 @@ def record_time(request, pk: int, item_pk: int):
 
 @require_POST
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 @vary_on_headers("HX-Request")
 def add_unplanned(request, pk: int):
     """Add a bank question during the interview; a repeat for this candidate asks to confirm."""
@@ -405,6 +451,7 @@ def add_unplanned(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@require("people.has_role")  # + can_run: runnable_or_404
 @vary_on_headers("HX-Request")
 def submit(request, pk: int):
     """Recommendation, summary, and a decision about unscored questions: the scorecard."""

@@ -33,6 +33,7 @@
     try { return JSON.parse(window.localStorage.getItem(key)); } catch (e) { return null; }
   }
   function writeStore(key, value) {
+    if (window.interviewKitLoggingOut) return; // logout.js has just cleared the drafts
     try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* full or off */ }
   }
   function dropStore(key) {
@@ -66,10 +67,13 @@
     if (!el) return;
     var worst = null;
     var rank = { conflict: 5, refused: 4, error: 3, saving: 2, pending: 2, saved: 1 };
+    // Only notes the interviewer typed in speak: a question merely looked at is "saved" and
+    // untouched, and must not mask (by winning a tie) the state of the notes being typed.
     notes.forEach(function (entry) {
+      if (!entry.touched) return;
       if (!worst || rank[entry.state] > rank[worst.state]) worst = entry;
     });
-    if (!worst || !worst.touched) return;
+    if (!worst) return;
     var text = {
       saved: "Saved",
       pending: "Saving…",
@@ -362,10 +366,10 @@
     var hint = document.getElementById("pace-hint");
     if (!progress || !hint || !plannedMinutes) return;
     var total = parseInt(progress.dataset.total, 10) || 0;
-    var answered = parseInt(progress.dataset.answered, 10) || 0;
-    var left = total - answered;
+    var done = parseInt(progress.dataset.done, 10) || 0; // scored or skipped
+    var left = total - done;
     var planned = plannedMinutes * 60;
-    var behind = total > 0 && left > 0 && elapsed / planned - answered / total > PACE_TOLERANCE;
+    var behind = total > 0 && left > 0 && elapsed / planned - done / total > PACE_TOLERANCE;
     var text = "";
     if (behind) {
       var minutesLeft = Math.max(0, Math.floor((planned - elapsed) / 60));
@@ -385,6 +389,26 @@
   }
 
   // Keyboard shortcuts -------------------------------------------------------------------------
+  // A key pressed in the ~20 ms between htmx swapping a question in and wiring it up (when the
+  // swap settles) would click a control htmx does not handle yet: a link would load the whole
+  // page, dropping the keys pressed while it loads. Such a key waits for the settle instead.
+
+  var SETTLING = ".htmx-added, .htmx-swapping, .htmx-settling";
+  var waitingKey = null;
+
+  function shortcutControl(key) {
+    var focus = document.getElementById("focus");
+    if (!focus || !focus.dataset.item) return null;
+    var item = focus.dataset.item;
+    switch (key) {
+      case "n": case "ArrowRight": return focus.querySelector("[data-shortcut=next]");
+      case "p": case "ArrowLeft": return focus.querySelector("[data-shortcut=prev]");
+      case "1": case "2": case "3": case "4":
+        return document.getElementById("score-" + item + "-" + key);
+      case "s": return document.getElementById("skip-" + item);
+      default: return null;
+    }
+  }
 
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) {
@@ -395,26 +419,22 @@
       if (event.key === "Escape" && target.tagName === "TEXTAREA") target.blur();
       return;
     }
-    var focus = document.getElementById("focus");
-    if (!focus || !focus.dataset.item) return;
-    var item = focus.dataset.item;
-    var control = null;
-    switch (event.key) {
-      case "n": case "ArrowRight":
-        control = focus.querySelector("[data-shortcut=next]"); break;
-      case "p": case "ArrowLeft":
-        control = focus.querySelector("[data-shortcut=prev]"); break;
-      case "1": case "2": case "3": case "4":
-        control = document.getElementById("score-" + item + "-" + event.key); break;
-      case "s":
-        control = document.getElementById("skip-" + item); break;
-      default:
-        return;
-    }
+    var control = shortcutControl(event.key);
     if (!control || event.repeat) return;
     event.preventDefault();
+    if (document.querySelector(SETTLING)) {
+      waitingKey = event.key; // the newest key wins: one action per settle
+      return;
+    }
     control.click();
   });
+
+  function runWaitingKey() {
+    if (!waitingKey || document.querySelector(SETTLING)) return;
+    var control = shortcutControl(waitingKey);
+    waitingKey = null;
+    if (control && !isTyping(document.activeElement)) control.click();
+  }
 
   // Wiring -------------------------------------------------------------------------------------
 
@@ -441,7 +461,10 @@
     var elt = event.detail && event.detail.elt;
     if (elt && elt.getAttribute && elt.getAttribute("hx-target") === "#focus") flushNotes();
   });
-  document.addEventListener("htmx:afterSettle", bindAll);
+  document.addEventListener("htmx:afterSettle", function () {
+    bindAll();
+    runWaitingKey();
+  });
   document.addEventListener("htmx:historyRestore", bindAll);
 
   window.interviewLive = { notes: notes, flushNotes: flushNotes, flushTime: flushTime };

@@ -1,7 +1,8 @@
 """Browser journeys: Chromium driven by Playwright against pytest-django's live_server.
 
-Chromium is Debian's (`apt-get install -y chromium`); axe-core comes from npm (`npm ci`).
-Without them the journeys skip locally and fail in CI (where `CI` is set).
+Chromium is Debian's (`apt-get install -y chromium`); axe-core comes from npm (`npm ci`, which
+`make test` runs itself). Without either the journeys fail, naming the command that installs
+it: a journey that cannot run is a failure, never a skip, on a laptop as in CI.
 
 Every module here starts with `pytestmark = JOURNEY`: the browser marker, and a transactional
 database (live_server answers from another thread) whose migration data (groups, default rubric
@@ -52,11 +53,8 @@ def pytest_runtest_makereport(item, call):
 
 
 def missing(what: str, how: str):
-    """A missing tool fails the run in CI and skips it elsewhere, saying how to install it."""
-    message = f"{what} is missing: {how}"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message} (a failure, not a skip, because CI is set)", pytrace=False)
-    pytest.skip(message)
+    """A missing tool fails the journeys (not a skip), saying how to install it."""
+    pytest.fail(f"{what} is missing: {how}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +67,10 @@ def browser_type_launch_args():
 @pytest.fixture(scope="session")
 def axe_source() -> Path:
     if not AXE.exists():
-        missing(f"axe-core ({AXE.relative_to(settings.BASE_DIR)})", "run `npm ci`")
+        missing(
+            f"axe-core ({AXE.relative_to(settings.BASE_DIR)})",
+            "run `make test` (it runs `npm ci`), or `npm ci`",
+        )
     return AXE
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.factories import assigned_interview
+
 JOURNEY = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -23,10 +25,26 @@ BLOCKING = {"serious", "critical"}
 PASSWORD = "pw-for-tests-1"  # tests.factories.UserFactory's
 
 
+# Reports every Content-Security-Policy violation to the console, where the Watcher sees it
+# (Chromium also logs its own "Refused to ..." message for each).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
+                + ` at ${e.sourceFile || e.documentURI}:${e.lineNumber}`);
+});
+"""
+# Chromium logs every HTTP error answer of a fetch as a console error; the app answers 409 and
+# 422 on purpose (conflicts, invalid forms) and tests take the network down on purpose. Missing
+# static files are caught by the response watcher instead.
+NETWORK_NOISE = "Failed to load resource"
+AXE_URL = "/__axe-core__.js"  # where the audits load axe-core from (inject_axe)
+
+
 class Watcher:
     """Collects what must never happen on a page: a static file that does not load, an
-    uncaught script error, a page wider than the window. The open_page fixture fails the test
-    on any at teardown (and prints the console's errors when a test fails)."""
+    uncaught script error, a console error (a Content-Security-Policy violation among them),
+    a page wider than the window. The open_page fixture fails the test on any at teardown (and
+    prints the console's errors when a test fails)."""
 
     def __init__(self, page, axe_path: Path, *, js: bool = True):
         self.page = page
@@ -36,6 +54,7 @@ class Watcher:
         self.script_errors: list[str] = []
         self.console_errors: list[str] = []
         self.layout: list[str] = []
+        page.add_init_script(CSP_LISTENER)
         page.on("response", self._on_response)
         page.on("requestfailed", self._on_failed)
         page.on("pageerror", lambda error: self.script_errors.append(f"{page.url}: {error}"))
@@ -54,10 +73,28 @@ class Watcher:
         if message.type == "error":
             self.console_errors.append(f"{self.page.url}: {message.text}")
 
+    @property
+    def csp_violations(self) -> list[str]:
+        """The violations the page reported (CSP_LISTENER), but those of axe-core, which the
+        audits load (it writes a style element of its own); with JavaScript off, Chromium's
+        own messages."""
+        if not self.js:
+            return [e for e in self.console_errors if "Content Security Policy" in e]
+        return [e for e in self.console_errors if "CSP violation" in e and AXE_URL not in e]
+
     def problems(self) -> list[str]:
+        other_errors = [
+            e
+            for e in self.console_errors
+            if NETWORK_NOISE not in e
+            and "Content Security Policy" not in e  # Chromium's copy of a listener report
+            and "CSP violation" not in e
+        ]
         return (
             [f"static file failed: {s}" for s in self.static_failures]
             + [f"script error: {e}" for e in self.script_errors]
+            + [f"CSP violation: {e}" for e in self.csp_violations]
+            + [f"console error: {e}" for e in other_errors]
             + [f"sticks out of the window: {w}" for w in self.layout]
         )
 
@@ -78,6 +115,20 @@ def audit_copy(page, name: str, *, known=None) -> None:
         copy.context.close()
 
 
+def inject_axe(page) -> None:
+    """Load axe-core as a same-origin script file: the Content-Security-Policy refuses the
+    inline script Playwright's add_script_tag(path=...) would write."""
+    if not getattr(page, "_axe_routed", False):
+        page.context.route(
+            f"**{AXE_URL}",
+            lambda route: route.fulfill(
+                path=str(page.watcher.axe_path), content_type="application/javascript"
+            ),
+        )
+        page._axe_routed = True
+    page.add_script_tag(url=AXE_URL)
+
+
 def audit(page, name: str = "", *, known: dict[str, str] | None = None) -> None:
     """Run axe-core on the page as it is; fail on serious or critical violations, naming the
     rules and the elements.
@@ -87,7 +138,7 @@ def audit(page, name: str = "", *, known: dict[str, str] | None = None) -> None:
     if not page.watcher.js:
         return audit_copy(page, name, known=known)
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(page.watcher.axe_path))
+        inject_axe(page)
     result = page.evaluate(
         """async () => {
             const r = await axe.run(document, {resultTypes: ['violations']});
@@ -176,6 +227,18 @@ def check_page(
     audit(page, name, known=known)
     if screenshots:
         shoot(page, name, wide_ok=wide_ok)
+    tidy_after_tools(page)
+
+
+def tidy_after_tools(page) -> None:
+    """axe-core and the screenshots leave empty style attributes behind (style=""); htmx's
+    history would snapshot them and, on Back, restore them as inline styles the CSP refuses.
+    The app writes none: remove the tools' leftovers so a journey sees only the app's doing."""
+    if page.watcher.js:
+        page.evaluate(
+            "() => document.querySelectorAll('[style=\"\"]')"
+            ".forEach((el) => el.removeAttribute('style'))"
+        )
 
 
 def login(
@@ -226,7 +289,7 @@ def make_interview(
         candidate = services.candidate_create(
             name="Cam Candidate", level=level, created_by=interviewer
         )
-    interview = services.interview_create(
+    interview = assigned_interview(
         interviewer=interviewer,
         candidate=candidate,
         level=level,

@@ -22,7 +22,7 @@ def order(interview):
 
 def new_interview(page, name: str, minutes: int) -> Interview:
     page.goto("/")
-    page.get_by_role("button", name="New interview").click()
+    page.get_by_role("link", name="New interview", exact=True).click()
     page.get_by_label("Name", exact=True).fill(name)
     page.get_by_label("Target level").select_option(label="Engineer")
     page.get_by_label("Planned minutes").fill(str(minutes))
@@ -43,12 +43,12 @@ def page_height(page) -> int:
 
 
 def test_compose_an_interview_reorder_save_a_kit_and_autocompose(open_page, make_user, real_bank):
-    make_user("ines", "Interviewers")
+    make_user("ines", "Interviewers", "Hiring managers")  # she adds candidates too
     page = open_page()
     login(page, "ines")
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     check_page(page, "dashboard")
-    page.get_by_role("button", name="New interview").click()
+    page.get_by_role("link", name="New interview", exact=True).click()
     check_page(page, "interview-new")
     interview = new_interview(page, "Dana Developer", 30)
     assert interview.interviewer.username == "ines" and interview.level.slug == "engineer"

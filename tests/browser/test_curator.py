@@ -30,6 +30,7 @@ def test_curator_adds_a_question_then_imports_a_csv_with_a_bad_row(open_page, ma
     login(page, "cora", next_url="/admin/questionbank/question/add/")
     expect(page.get_by_role("heading", name="Add question")).to_be_visible()
     check_page(page, "admin-add-question")
+    expect(page.get_by_text("Save anyway")).to_be_hidden()  # no duplicates listed yet
 
     page.get_by_label("Text:", exact=True).fill("What is a token in a large language model?")
     page.get_by_label("Kind:", exact=True).select_option("conceptual")
@@ -45,6 +46,7 @@ def test_curator_adds_a_question_then_imports_a_csv_with_a_bad_row(open_page, ma
     audit_name = "admin-duplicate-warning"
     check_page(page, audit_name, screenshots=False)
 
+    expect(page.get_by_label("Save anyway")).to_be_visible()
     page.get_by_label("Save anyway").check()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("looks like a question already")
@@ -70,3 +72,25 @@ def test_curator_adds_a_question_then_imports_a_csv_with_a_bad_row(open_page, ma
     check_page(page, "admin-import-errors", wide_ok=True)
     assert Question.objects.count() == before
     assert not Question.objects.filter(text__startswith="How would you cache prompts").exists()
+
+
+def test_question_list_shows_every_column_at_1280(open_page, make_user, real_bank):
+    """The changelist (filters beside it) fits 1280 px: the Status column (editable) and
+    Times used are not cut off behind a sideways scroll."""
+    curator = make_user("cora", "Curators", staff=True)
+    page = open_page(curator)
+    page.goto("/admin/questionbank/question/")
+    expect(page.locator("#result_list")).to_be_visible()
+    box = page.evaluate(
+        """() => {
+            const results = document.querySelector('#changelist .results');
+            const edge = results.getBoundingClientRect().right;
+            const heads = [...document.querySelectorAll('#result_list thead th')];
+            return {scroll: results.scrollWidth, width: results.clientWidth,
+                    cut: heads.filter(th => th.getBoundingClientRect().right > edge + 1)
+                              .map(th => th.textContent.trim())};
+        }"""
+    )
+    assert box["cut"] == [] and box["scroll"] <= box["width"], box
+    expect(page.locator("#result_list th.column-status")).to_be_in_viewport()
+    check_page(page, "admin-question-list")

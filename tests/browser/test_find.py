@@ -159,7 +159,8 @@ def test_edit_a_draft_then_discard_another(open_page, make_user, real_bank):
 
 
 def test_a_duplicate_email_offers_the_existing_candidate(open_page, make_user, real_bank):
-    ines = make_user("ines", "Interviewers")
+    # A hiring manager who also interviews: she adds candidates (opening their loop).
+    ines = make_user("ines", "Interviewers", "Hiring managers")
     level = Level.objects.get(slug="engineer")
     ada = services.candidate_create(
         name="Ada Lovelace", email="ada@example.org", level=level, created_by=ines
@@ -217,7 +218,8 @@ def test_download_the_calendar_file_of_a_scheduled_interview(open_page, make_use
 
 
 def test_merge_a_duplicate_then_archive_the_candidate(open_page, make_user, real_bank):
-    ines = make_user("ines", "Interviewers")
+    # A hiring manager who also interviews: she added both records and reads both.
+    ines = make_user("ines", "Interviewers", "Hiring managers")
     level = Level.objects.get(slug="engineer")
     keep = services.candidate_create(
         name="Ada Lovelace", email="ada@example.org", level=level, created_by=ines

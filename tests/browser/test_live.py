@@ -76,7 +76,7 @@ def test_interview_by_keyboard_reload_submit_scorecard_exports(open_page, make_u
     expect_question(page, items, 4)
     page.keyboard.press("4")
     expect(page.locator(f"#score-{items[3].pk}-4")).to_have_attribute("aria-pressed", "true")
-    expect(page.locator("#progress")).to_contain_text("Answered 4 of 4")
+    expect(page.locator("#progress")).to_contain_text("Answered 3 of 4 · 1 skipped")
     expect(page).to_have_url(re.compile(r"\?q=4$"))
 
     page.reload()
@@ -199,3 +199,61 @@ def test_a_stale_tab_cannot_overwrite_newer_notes(open_page, make_user, real_ban
     expect(second.locator(f"#notes-{item.pk}")).to_have_value("Newer: strong answer on batching.")
     item.refresh_from_db()
     assert item.notes == "Newer: strong answer on batching."
+
+
+def test_notes_on_the_second_question_read_saved(open_page, make_user, real_bank):
+    """Score question 1, press n, type notes on question 2: the status must end on "Saved"
+    (it stayed on "Saving…" while question 1, never typed in, ranked as the worst entry)."""
+    user = make_user("ines", "Interviewers")
+    interview = make_interview(user, count=3)
+    items = list(interview.items.order_by("position"))
+    page = open_page(user)
+    page.goto(live_url(interview))
+    expect_question(page, items, 1)
+    page.evaluate("document.activeElement.blur()")
+
+    page.keyboard.press("3")
+    expect(page.locator(f"#score-{items[0].pk}-3")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("n")
+    expect_question(page, items, 2)
+    with page.expect_response(NOTES_URL) as saved:
+        page.locator(f"#notes-{items[1].pk}").click()
+        page.keyboard.type("Knew paged attention well.")
+    assert saved.value.status == 200
+    expect(page.locator("#save-status")).to_have_text("Saved")
+    item = InterviewQuestion.objects.get(pk=items[1].pk)
+    assert item.notes == "Knew paged attention well."
+
+    # On to question 3: the status follows the notes typed, not the questions seen.
+    page.keyboard.press("Escape")
+    page.keyboard.press("n")
+    expect_question(page, items, 3)
+    page.locator(f"#notes-{items[2].pk}").fill("Third.")
+    expect(page.locator("#save-status")).to_have_text("Saved")
+
+
+def test_a_key_pressed_as_a_question_arrives_moves_on_in_place(open_page, make_user, real_bank):
+    """n pressed in the moment between htmx swapping question 2 in and wiring it up (the swap
+    settles ~20 ms later) clicked a link htmx did not handle yet: the whole page reloaded, and
+    keys pressed while it loaded were lost (the keyboard journey's old flake). It now waits for
+    the settle and moves on in place."""
+    user = make_user("ines", "Interviewers")
+    interview = make_interview(user, count=4)
+    items = list(interview.items.order_by("position"))
+    page = open_page(user)
+    page.goto(live_url(interview))
+    expect_question(page, items, 1)
+    page.evaluate("document.activeElement.blur()")
+    page.evaluate(
+        """() => {
+            window.__samePage = true;
+            document.addEventListener('htmx:afterSwap', () => {
+                const key = new KeyboardEvent('keydown', {key: 'n', bubbles: true});
+                document.body.dispatchEvent(key);  // the second n, as fast as can be
+            }, {once: true});
+        }"""
+    )
+    page.keyboard.press("n")
+    expect_question(page, items, 3)
+    expect(page).to_have_url(re.compile(r"\?q=3$"))
+    assert page.evaluate("window.__samePage") is True, "the page reloaded"

@@ -5,7 +5,13 @@ import pytest
 from interviews import services
 from interviews.models import Status
 from questionbank.models import Kind, Level, Topic
-from tests.factories import QuestionFactory, TopicFactory, UserFactory, make_bank
+from tests.factories import (
+    QuestionFactory,
+    TopicFactory,
+    UserFactory,
+    assigned_interview,
+    make_bank,
+)
 
 
 @pytest.fixture
@@ -84,7 +90,7 @@ def candidate(interviewer, level):
 @pytest.fixture
 def draft(interviewer, candidate, level, bank):
     """A draft with the first three bank questions."""
-    interview = services.interview_create(
+    interview = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=45
     )
     for question in bank[:3]:
@@ -111,7 +117,7 @@ def big_interview(interviewer, candidate, level):
     """A 40-question interview drawn from a bank of 3,000 questions (query-count tests)."""
     extra_topics = [TopicFactory(name=f"Big topic {i}", slug=f"big-{i}") for i in range(12)]
     questions = make_bank(3000, levels=[level], topics=extra_topics)
-    interview = services.interview_create(
+    interview = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=240
     )
     for question in questions[:40]:

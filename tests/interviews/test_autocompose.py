@@ -29,7 +29,7 @@ from interviews.autocompose import (
 )
 from interviews.models import InterviewQuestion, Status
 from questionbank.models import Kind, Level, Question, Topic
-from tests.factories import QuestionFactory, make_bank
+from tests.factories import QuestionFactory, assigned_interview, make_bank
 from tests.interviews.conftest import make_status
 
 SLUGS = ("rag", "inference", "agents", "behavioral")
@@ -631,7 +631,7 @@ def test_a_large_bank_that_cannot_fill_the_band_says_so():
 def engineer_interview(guide_bank, interviewer):
     level = Level.objects.get(slug="engineer")
     candidate = services.candidate_create(name="Gia Guide", level=level, created_by=interviewer)
-    return services.interview_create(
+    return assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=60
     )
 
@@ -673,7 +673,7 @@ def test_autocompose_on_the_real_guide(engineer_interview):
     assert any(ids != result.question_ids for ids in others)
 
     # Questions the candidate was asked in another (submitted) interview are left out.
-    earlier = services.interview_create(
+    earlier = assigned_interview(
         interviewer=engineer_interview.interviewer,
         candidate=engineer_interview.candidate,
         level=engineer_interview.level,
@@ -681,7 +681,8 @@ def test_autocompose_on_the_real_guide(engineer_interview):
     )
     asked = result.question_ids[:4]
     for question in Question.objects.filter(pk__in=asked):
-        services.interview_add_question(interview=earlier, question=question)
+        # planned in this loop already (the draft above): a repeat, confirmed
+        services.interview_add_question(interview=earlier, question=question, confirm_repeat=True)
     make_status(earlier, Status.SUBMITTED)
     later = autocompose_interview(interview=engineer_interview, topic_slugs=None, seed=7)
     assert later.ok, later.problems
@@ -708,14 +709,16 @@ def test_autocompose_with_chosen_topics_and_weights(engineer_interview):
         minutes[i.topics[0][0]] += i.estimated_minutes
     assert minutes[rag] > minutes[inference]
     assert not {i.kind for i in written(engineer_interview)} & TECHNICAL
-    # With every kind, the 60-minute Engineer session mixes in the one technical question
-    # these topics have (a 30-minute system design on inference), and says so.
+    # With every kind, the 60-minute Engineer session mixes in one of the two technical
+    # questions these topics have (system designs of 25 minutes on RAG, 30 on inference): the
+    # one of the heavier topic, and says so.
     result = autocompose_interview(
         interview=engineer_interview, topic_slugs=chosen, weights={rag: 3, inference: 1}, seed=1
     )
     assert result.ok, result.problems
     (technical,) = [i for i in written(engineer_interview) if i.kind in TECHNICAL]
-    assert technical.kind == Kind.SYSTEM_DESIGN and technical.topics[0][0] == inference
+    assert technical.kind == Kind.SYSTEM_DESIGN and technical.topics[0][0] == rag
+    assert technical.text == "How do you build a production-grade RAG system?"
     assert "it is the session's system design question" in technical.reason
 
 

@@ -1,11 +1,12 @@
 """Candidates: the duplicate e-mail warning, archiving, merging two duplicates."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from interviews import services
-from interviews.models import Candidate, Interview, InterviewQuestion, Status
+from interviews.models import Candidate, Interview, InterviewQuestion, Loop, Status
 
 from .conftest import make_status
 
@@ -24,6 +25,14 @@ def archive_url(candidate):
 
 def merge_url(candidate):
     return reverse("interviews:candidate_merge", args=[candidate.pk])
+
+
+@pytest.fixture(autouse=True)
+def interviewer_also_manages(interviewer):
+    """Here Ines is an interviewer and a hiring manager: she adds candidates (opening their
+    loop), picks the candidates whose loop she manages, and manages candidates. Omar (as_other)
+    is a plain interviewer; tests/interviews/test_roles.py has every role."""
+    interviewer.groups.add(Group.objects.get(name="Hiring managers"))
 
 
 @pytest.fixture
@@ -91,8 +100,12 @@ def test_the_service_refuses_a_duplicate_email_too(ada, interviewer, level):
 
 
 def test_archiving_hides_a_candidate_from_lists_and_pickers_and_keeps_the_history(
-    as_interviewer, candidate, submitted, ada
+    as_interviewer, interviewer, candidate, submitted, ada
 ):
+    # Both in the picker until one is archived: Ines manages both loops.
+    Loop.objects.filter(candidate=candidate).update(hiring_manager=interviewer)
+    services.loop_open(candidate=ada, hiring_manager=interviewer)
+    assert "Cam Candidate · Engineer</option>" in text(as_interviewer.get(NEW))
     response = as_interviewer.post(archive_url(candidate), {"archived": "1"})
     assert response.status_code == 303 and response["Location"] == candidate.get_absolute_url()
     candidate.refresh_from_db()
@@ -263,8 +276,10 @@ def test_merging_someone_elses_candidate_is_refused(
     assert response.status_code == 403
     # Omar's own candidate cannot swallow Ines's either.
     mine = services.candidate_create(name="Cam C.", level=level, created_by=other_interviewer)
+    # (Ines's candidate is not even offered to Omar: he does not interview them.)
     response = as_other.post(merge_url(mine), {"duplicate": duplicate.pk, "confirm": "yes"})
-    assert response.status_code == 422 and "You may not merge Cam Candidate" in text(response)
+    assert response.status_code == 422 and "Select a valid choice" in text(response)
+    assert f'<option value="{duplicate.pk}"' not in text(response)
     assert Candidate.objects.count() == 3 and duplicate.interviews.count() == 2
 
 

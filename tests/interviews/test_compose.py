@@ -13,7 +13,7 @@ from interviews import services
 from interviews.models import Interview, InterviewQuestion, Kit, Status
 from questionbank.models import Level
 from questionbank.models import Status as QuestionStatus
-from tests.factories import QuestionFactory, TopicFactory
+from tests.factories import LevelFactory, QuestionFactory, TopicFactory, assigned_interview
 from tests.interviews.conftest import make_status
 
 HX = {"HX-Request": "true"}
@@ -60,7 +60,7 @@ def bank_ids(response):
 
 @pytest.fixture
 def other_draft(other_interviewer, candidate, level, bank):
-    interview = services.interview_create(
+    interview = assigned_interview(
         interviewer=other_interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     services.interview_add_question(interview=interview, question=bank[5])
@@ -70,7 +70,7 @@ def other_draft(other_interviewer, candidate, level, bank):
 @pytest.fixture
 def second_draft(submitted, interviewer, candidate, level):
     """A new draft for Cam, who was already asked bank[0..2] in the submitted interview."""
-    return services.interview_create(
+    return assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=45
     )
 
@@ -78,12 +78,29 @@ def second_draft(submitted, interviewer, candidate, level):
 # The page and its fragments ------------------------------------------------------------------
 
 
-def test_the_composer_without_filters_redirects_to_its_level_in_the_url(as_interviewer, draft):
-    response = as_interviewer.get(url("compose", draft))
-    assert response.status_code == 302
-    assert response["Location"] == url("compose", draft) + "?level=engineer"
-    response = as_interviewer.get(url("compose", draft) + "?show_asked=1")
-    assert response["Location"] == url("compose", draft) + "?show_asked=1&level=engineer"
+def test_the_composer_answers_at_its_own_url_with_the_bank_at_the_interview_level(
+    as_interviewer, draft, bank, topics
+):
+    """No redirect to add ?level= (a round trip on every visit): without a filter in the URL
+    the bank starts at the interview's level; ?level= (any level) stays a choice."""
+    intern = QuestionFactory(
+        text="An intern question?", levels=[LevelFactory(slug="intern")], topics=[topics[0]]
+    )
+    engineer = sorted(q.pk for q in bank)
+    for query in ("", "?show_asked=1"):
+        response = as_interviewer.get(url("compose", draft) + query)
+        assert response.status_code == 200, query
+        assert sorted(bank_ids(response)) == engineer
+        assert '<option value="engineer" selected>Engineer</option>' in text(response)
+        # The bank's own refresh asks for what it shows.
+        assert f'hx-get="{url("compose", draft)}?' in text(response)
+        assert re.search(
+            r'id="bank" class="bank-results" hx-get="[^"]*level=engineer', text(response)
+        )
+    response = as_interviewer.get(url("compose", draft), headers=bank_hx())
+    assert response.status_code == 200 and sorted(bank_ids(response)) == engineer
+    response = as_interviewer.get(url("compose", draft) + "?level=")
+    assert intern.pk in bank_ids(response)
 
 
 def test_the_composer_page_shows_the_bank_and_the_interview(as_interviewer, draft, bank):
@@ -378,12 +395,12 @@ def test_adding_an_asked_question_asks_first(as_interviewer, second_draft, bank,
 def test_the_confirmation_names_another_interviewer(
     as_interviewer, other_interviewer, candidate, level, bank, interviewer
 ):
-    theirs = services.interview_create(
+    theirs = assigned_interview(
         interviewer=other_interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     services.interview_add_question(interview=theirs, question=bank[4])
     services.interview_start(interview=theirs)
-    mine = services.interview_create(
+    mine = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     response = as_interviewer.post(url("add_question", mine), {"question": bank[4].pk}, headers=HX)
@@ -495,7 +512,7 @@ def test_a_started_interview_cannot_be_composed(as_interviewer, draft, bank, sta
 
 @pytest.fixture
 def empty_draft(interviewer, candidate, level, bank):
-    return services.interview_create(
+    return assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=30
     )
 
@@ -737,7 +754,7 @@ def test_save_as_kit_bad_input(as_interviewer, draft, interviewer, candidate, le
     )
     response = as_interviewer.post(url("save_kit", draft), {"name": ""}, headers=HX)
     assert response.status_code == 422 and "This field is required." in text(response)
-    empty = services.interview_create(
+    empty = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     response = as_interviewer.post(url("save_kit", empty), {"name": "Empty"})
@@ -855,12 +872,12 @@ def test_the_compact_bank_makes_the_composer_much_lighter(client, guide_bank, in
 # the level named in the filter; the bank's count, page, levels and topics; the topics for
 # auto-compose and their counts (cached); the filter form's levels, topics and their counts
 # (cached).
-PAGE_QUERIES = 15
+PAGE_QUERIES = 16  # + the user's groups, read once by the rules (nav, access)
 # the results alone: the same without the levels and auto-compose's topics, the filter's
 # topics (with their cached counts at the level) kept to update the topic choices in place
-BANK_QUERIES = 12
-# session, user; interview + its items; asked ids
-INTERVIEW_QUERIES = 5
+BANK_QUERIES = 13  # + the user's groups
+# session, user, their groups (the rules); interview + its items; asked ids
+INTERVIEW_QUERIES = 6
 
 
 def test_the_composer_query_count_does_not_grow(
@@ -940,3 +957,20 @@ def test_the_horizontal_bars_geometry():
     assert [b.y for b in chart.bars] == [14, 44, 74] and chart.bars[0].label_y == 11
     assert chart.height == 84
     assert horizontal_bars([]).bars == [] and horizontal_bars([]).height == 0
+
+
+def test_links_to_a_draft_go_straight_to_the_composer(as_interviewer, draft, candidate):
+    """The dashboard and the candidate page link to the composer's final URL: it answers 200,
+    never a redirect."""
+    compose = url("compose", draft)
+    pages = (reverse("interviews:dashboard"), reverse("interviews:candidate", args=[candidate.pk]))
+    links = set()
+    for page in pages:
+        html = text(as_interviewer.get(page))
+        found = set(re.findall(rf'href="({re.escape(compose)}[^"]*)"', html))
+        assert found, f"no link to the composer on {page}"
+        links |= found
+    assert draft.get_absolute_url() in links
+    for link in links:
+        response = as_interviewer.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200, link

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from interviews import reports, services
-from interviews.models import Candidate, Interview, Status
-from tests.factories import UserFactory
+from interviews.models import Candidate, Interview, Loop, Status
+from tests.factories import UserFactory, assigned_interview
 
 from .conftest import make_status
 
@@ -21,7 +21,7 @@ def page(candidate):
 @pytest.fixture
 def others(other_interviewer, candidate, level, bank):
     """Omar's interview of the same candidate (live), on two RAG and one Inference question."""
-    interview = services.interview_create(
+    interview = assigned_interview(
         interviewer=other_interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     for question in (bank[0], bank[1], bank[4]):
@@ -58,7 +58,7 @@ def test_interviewer_sees_others_only_after_submitting_their_own(
 
     # Before Omar submits, a fresh interview by a third interviewer stays hidden both ways.
     third = UserFactory(username="tara", groups=["Interviewers"])
-    mine = services.interview_create(
+    mine = assigned_interview(
         interviewer=third, candidate=submitted.candidate, level=submitted.level, planned_minutes=30
     )
     client.force_login(third)
@@ -74,11 +74,18 @@ def test_interviewer_sees_others_only_after_submitting_their_own(
     assert html.count('<span class="status">Submitted</span>') == 2
     assert "ines" in html and "omar" in html
     assert "continue composing" in html
-    # Once Tara has submitted, she sees both.
+    # Tara submits with nothing scored: an interview made only to peek unlocks nothing.
     services.interview_add_question(
         interview=mine, question=submitted.items.first().question, confirm_repeat=True
     )
     make_status(mine, Status.SUBMITTED)
+    html = client.get(page(submitted.candidate)).content.decode()
+    assert HIDDEN in html
+    assert "Solid on retrieval." not in html and "Omar&#x27;s summary" not in html
+    # Once her scorecard holds a score, she sees both.
+    services.interview_amend(
+        interview=mine, user=third, reason="scored it", scores={mine.items.get().pk: 3}
+    )
     html = client.get(page(submitted.candidate)).content.decode()
     assert HIDDEN not in html
     assert "Solid on retrieval." in html and "Omar&#x27;s summary: excellent." in html
@@ -99,6 +106,9 @@ def test_live_interviewer_is_told_to_submit_first(client, other_interviewer, sub
 def test_interviewer_without_interview_sees_statuses_not_scores(client, submitted):
     stranger = UserFactory(username="sam", groups=["Interviewers"])
     client.force_login(stranger)
+    assert client.get(page(submitted.candidate)).status_code == 403  # not in the loop
+    loop = submitted.stage.loop
+    services.stage_add(loop=loop, name="Later stage", interviewer=stranger, actor=None)
     response = client.get(page(submitted.candidate))
     html = response.content.decode()
     assert response.status_code == 200
@@ -155,11 +165,16 @@ def test_candidate_page_permissions(
     target = page(candidate)
     response = client.get(target)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-    for reader in (interviewer, other_interviewer, hiring_manager):
+    loop = services.loop_open(candidate=candidate, hiring_manager=hiring_manager)
+    services.stage_add(loop=loop, name="Coding", interviewer=interviewer, actor=hiring_manager)
+    for reader in (interviewer, hiring_manager):  # assigned in the loop; the hiring manager
         client.force_login(reader)
         response = client.get(target)
         assert response.status_code == 200
         assert "No interviews with Cam Candidate yet." in response.content.decode()
+    client.force_login(other_interviewer)  # not assigned
+    response = client.get(target)
+    assert response.status_code == 403 and "Cam Candidate" not in response.content.decode()
     assert client.get(reverse("interviews:candidate", args=[candidate.pk + 999])).status_code == 404
     assert client.post(target).status_code == 405
 
@@ -171,7 +186,7 @@ def test_candidate_page_query_count_does_not_grow(
     small = services.candidate_create(
         name="Small Sample", level=candidate.level, created_by=interviewer
     )
-    short = services.interview_create(
+    short = assigned_interview(
         interviewer=interviewer, candidate=small, level=candidate.level, planned_minutes=30
     )
     for item in submitted.items.all():
@@ -181,9 +196,30 @@ def test_candidate_page_query_count_does_not_grow(
     make_status(short, Status.SUBMITTED)
     make_status(big_interview, Status.SUBMITTED)
     assert Candidate.objects.get(pk=candidate.pk).interviews.count() == 2
-    # session, user, permissions (2), candidate, interviews, their items
+    # session, user, their groups (the rules), candidate, its interviews, their items, its
+    # loops, their stages, the audit row; the hiring manager also reads the audit trail, the
+    # unlocked interviewer whether the unlock was recorded already.
+    # (Both of Cam's interviews are Ines's own: nothing of others to unlock.)
+    expected = {interviewer: {False: 9, True: 9}, hiring_manager: {False: 10, True: 10}}
     for reader in (interviewer, hiring_manager):
         client.force_login(reader)
         for person in (small, candidate):
-            with django_assert_num_queries(7):
+            client.get(page(person))  # the first unlock is recorded once
+            with django_assert_num_queries(expected[reader][person == small]):
                 assert client.get(page(person)).status_code == 200
+    # More loops, stages and interviews for the candidate: the same count.
+    for n in range(3):
+        services.loop_close(loop=Loop.objects.open().get(candidate=candidate), actor=None)
+        extra = assigned_interview(
+            interviewer=interviewer, candidate=candidate, level=candidate.level, planned_minutes=30
+        )
+        services.stage_add(
+            loop=extra.stage.loop,
+            name=f"Extra {n}",
+            interviewer=interviewer,
+            actor=None,
+        )
+    for reader in (interviewer, hiring_manager):
+        client.force_login(reader)
+        with django_assert_num_queries(expected[reader][False]):
+            assert client.get(page(candidate)).status_code == 200

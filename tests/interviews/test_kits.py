@@ -98,12 +98,13 @@ def test_the_list_query_count_does_not_grow(
     client, interviewer, mine, shared, level, bank, django_assert_num_queries
 ):
     client.force_login(interviewer)
-    with django_assert_num_queries(4):  # session, user, kits with counts, the level filter
+    # session, user, their groups (the rules), kits with counts, the level filter
+    with django_assert_num_queries(5):
         client.get(KITS)
     for i in range(10):
         kit = Kit.objects.create(name=f"Extra {i}", owner=interviewer, level=level, shared=i % 2)
         services.kit_set_questions(kit=kit, question_ids=[q.pk for q in bank[: i + 1]])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(KITS)
     assert len(listed(response)) == 12
 
@@ -187,10 +188,10 @@ def test_the_detail_query_count_does_not_grow(
 ):
     client.force_login(interviewer)
     # session, user, kit, its items with questions, their levels, their topics
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # + the user's groups (the rules)
         client.get(mine.get_absolute_url())
     services.kit_set_questions(kit=mine, question_ids=[q.pk for q in bank])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # + the user's groups (the rules)
         response = client.get(mine.get_absolute_url())
     assert text(response).count('<li id="kit-q-') == 12
 

@@ -1,6 +1,7 @@
 """The live interview: start, the live page, scoring, notes autosave, time, unplanned questions."""
 
 import json
+import logging
 import re
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from interviews import services
 from interviews.models import Interview, InterviewQuestion, Status
 from questionbank.models import Status as QuestionStatus
-from tests.factories import QuestionFactory
+from tests.factories import QuestionFactory, assigned_interview
 
 HX = {"HX-Request": "true"}
 
@@ -59,7 +60,7 @@ def test_start_with_htmx_redirects_the_whole_page(as_interviewer, draft):
 def test_start_an_empty_interview_is_refused_with_a_message(
     as_interviewer, interviewer, candidate, level
 ):
-    empty = services.interview_create(
+    empty = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     response = as_interviewer.post(url("start", empty))
@@ -212,20 +213,45 @@ def test_pace_is_on_plan_when_work_keeps_up_with_time(as_interviewer, live_inter
     assert "Running behind plan" not in response.content.decode()
 
 
+def test_progress_counts_answered_as_scored_and_skipped_apart(as_interviewer, live_interview):
+    """A skipped question is not answered: "Answered 1 of 3 · 1 skipped". It is no longer
+    left, though: the pace counts it as done (data-done, which live.js reads)."""
+    first, second, _third = live_interview.items.all()
+    services.item_score(item=first, score=2)
+    services.item_score(item=second, skipped=True)
+    Interview.objects.filter(pk=live_interview.pk).update(
+        started_at=timezone.now() - timedelta(minutes=30)
+    )
+    response = as_interviewer.get(url("live", live_interview))
+    pace = response.context["pace"]
+    assert (pace["answered"], pace["skipped"], pace["done"], pace["total"]) == (1, 1, 2, 3)
+    html = response.content.decode()
+    assert 'data-answered="1" data-skipped="1" data-done="2" data-total="3"' in html
+    assert "<p>Answered <strong>1</strong> of 3 · 1 skipped</p>" in html
+    assert not pace["behind"]  # 2/3 done at 2/3 of the time
+    # The progress fragment sent with a score says the same.
+    response = as_interviewer.post(
+        item_url("score", live_interview, second), {"score": "4"}, headers=HX
+    )
+    html = response.content.decode()
+    assert "<p>Answered <strong>2</strong> of 3</p>" in html and "skipped</p>" not in html
+
+
 def test_live_page_query_count_does_not_grow_with_the_interview_or_the_bank(
     as_interviewer, big_interview, live_interview, django_assert_num_queries
 ):
     services.interview_start(interview=big_interview)
     assert big_interview.items.count() == 40
-    # session, user, interview (+candidate, level, interviewer), its questions
-    with django_assert_num_queries(4):
+    # session, user, their groups (the rules), interview (+candidate, level, interviewer),
+    # its questions
+    with django_assert_num_queries(5):
         response = as_interviewer.get(url("live", big_interview), {"q": 20})
     assert response.status_code == 200
     assert response.content.decode().count('data-state="open"') == 40
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = as_interviewer.get(url("live", live_interview))
     assert response.status_code == 200
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         as_interviewer.get(url("live", big_interview), {"q": 7}, headers=HX)
 
 
@@ -234,7 +260,7 @@ def test_live_page_search_query_count_is_bounded(
 ):
     services.interview_start(interview=big_interview)
     # + the search, its topics, and the questions this candidate was already asked
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = as_interviewer.get(url("live", big_interview), {"find": "bulk question"})
     assert len(response.context["results"]) == 10
 
@@ -269,7 +295,7 @@ def test_search_as_htmx_returns_the_results_only(as_interviewer, live_interview,
 def test_search_marks_questions_already_asked_and_finds_nothing_for_nonsense(
     as_interviewer, submitted, interviewer, candidate, level, bank
 ):
-    second = services.interview_create(
+    second = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     services.interview_add_question(interview=second, question=bank[8])
@@ -339,7 +365,7 @@ def test_add_unplanned_bad_input(as_interviewer, live_interview, bank, question,
 def test_add_a_question_already_asked_to_the_candidate_asks_for_confirmation(
     as_interviewer, submitted, interviewer, candidate, level, bank
 ):
-    second = services.interview_create(
+    second = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     services.interview_add_question(interview=second, question=bank[8])
@@ -369,7 +395,7 @@ def test_add_unplanned_refused_on_a_draft_or_a_submitted_interview(
     )
     assert response.status_code == 422 and "submitted" in response.content.decode()
     assert submitted.items.count() == 3
-    draft = services.interview_create(
+    draft = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     response = as_interviewer.post(url("add_unplanned", draft), {"question": bank[5].pk})
@@ -418,15 +444,16 @@ def test_score_with_htmx_returns_the_rubric_and_updates_the_list(as_interviewer,
     assert item.score == 2
 
 
-def test_score_post_takes_five_queries_whatever_the_interview_size(
+def test_score_post_takes_six_queries_whatever_the_interview_size(
     as_interviewer, big_interview, live_interview, django_assert_num_queries
 ):
     services.interview_start(interview=big_interview)
     for interview in (big_interview, live_interview):
         item = interview.items.order_by("position")[1]
-        # session, user, the question (the caller's, with its interview), the write (one
-        # statement guarded by the interview being live: no transaction), its questions
-        with django_assert_num_queries(5):
+        # session, user, the question (the caller's, with its interview and interviewer, the
+        # can_run rule folded in), the write (one statement guarded by the interview being
+        # live), its row in the audit trail (with the write, in one transaction), its questions
+        with django_assert_num_queries(6):
             response = as_interviewer.post(
                 item_url("score", interview, item), {"score": "3"}, headers=HX
             )
@@ -485,7 +512,7 @@ def test_bad_score_is_refused_and_changes_nothing(as_interviewer, live_interview
 def test_score_an_item_of_another_interview_is_a_404(
     as_interviewer, live_interview, interviewer, candidate, level, bank
 ):
-    other = services.interview_create(
+    other = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=30
     )
     foreign = services.interview_add_question(interview=other, question=bank[6])
@@ -556,8 +583,9 @@ def test_notes_autosave_takes_four_queries(
     services.interview_start(interview=big_interview)
     item = big_interview.items.order_by("position")[5]
     for version in (0, 1):
-        # session, user, the question (the caller's, with its interview), and one UPDATE
-        # guarded by the version, the new text and the interview being live
+        # session, user, the question (the caller's, with its interview, the can_run rule
+        # folded in), and one UPDATE guarded by the version, the new text and the interview
+        # being live
         with django_assert_num_queries(4):
             response = as_interviewer.post(
                 item_url("notes", big_interview, item),
@@ -603,6 +631,24 @@ def test_stale_notes_are_refused_with_409_and_nothing_is_overwritten(
     assert "notesSaved" not in response.headers.get("HX-Trigger", "")
     item.refresh_from_db()
     assert item.notes == "Newer notes from tab A" and item.notes_version == 1
+
+
+def test_a_notes_conflict_logs_at_info_not_warning(as_interviewer, live_interview, caplog):
+    """Autosave's 409 is expected (another tab saved first): no WARNING in the logs."""
+    item = first_item(live_interview)
+    services.item_save_notes(item=item, notes="Newer notes from tab A", base_version=0)
+    caplog.set_level(logging.DEBUG)
+    for headers in (HX, {}):
+        response = as_interviewer.post(
+            item_url("notes", live_interview, item),
+            {"notes": "Older text from tab B", "version": "0"},
+            headers=headers,
+        )
+        assert response.status_code == 409
+    conflicts = [r for r in caplog.records if "409" in r.getMessage() or "conflict" in r.msg]
+    assert len(conflicts) == 2
+    assert {r.levelno for r in conflicts} == {logging.INFO}
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 def test_stale_notes_without_javascript_keep_the_text_and_show_the_newer_notes(

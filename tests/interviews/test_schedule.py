@@ -142,7 +142,10 @@ def test_an_empty_upcoming_says_how_to_schedule(as_interviewer):
     assert "Nothing scheduled." in text(as_interviewer.get(DASHBOARD))
 
 
-def test_a_new_interview_can_be_scheduled(as_interviewer, candidate, level):
+def test_a_new_interview_can_be_scheduled(as_interviewer, interviewer, candidate, level):
+    # Ines is assigned a stage of the candidate's loop (what lets her interview them).
+    loop = services.loop_open(candidate=candidate, hiring_manager=None)
+    services.stage_add(loop=loop, name="Fundamentals", interviewer=interviewer, actor=None)
     response = as_interviewer.post(
         NEW,
         {

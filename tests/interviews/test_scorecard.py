@@ -8,7 +8,7 @@ from django.urls import reverse
 from interviews import reports, services
 from interviews.models import Amendment, Interview, Status
 from questionbank.models import Kind
-from tests.factories import QuestionFactory
+from tests.factories import QuestionFactory, assigned_interview
 
 from .conftest import make_status
 
@@ -34,7 +34,7 @@ def mixed(interviewer, candidate, level, bank, topics):
         levels=[level],
         topics=[rag, inference],
     )
-    interview = services.interview_create(
+    interview = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=60
     )
     plan = [
@@ -177,7 +177,7 @@ def test_scorecard_query_count_does_not_grow(
     services.interview_amend(
         interview=big, user=interviewer, reason="typo", summary="Better summary"
     )
-    # session, user, permissions (user, groups), interview, items, amendments
+    # session, user, their groups (the rules), interview, items, amendments, the audit row
     for reader in (interviewer, hiring_manager):
         client.force_login(reader)
         for interview in (submitted, big):
@@ -190,10 +190,12 @@ def test_scorecard_query_count_does_not_grow(
 
 def amend_data(interview, **overrides):
     """The amend form as the page sends it, unchanged, plus overrides."""
+    interview.refresh_from_db()
     data = {
         "recommendation": interview.recommendation,
         "summary": interview.summary,
         "reason": "",
+        "version": interview.version,
     }
     for item in interview.items.all():
         data[f"score_{item.pk}"] = "" if item.score is None else str(item.score)

@@ -30,7 +30,7 @@ def test_submit_page(as_interviewer, live_interview):
         assert f'value="{value}"' in html and label in html
     assert "neutral" not in html.lower()
     assert '<textarea name="summary"' in html
-    assert 'name="allow_unscored"' in html and "Leave 2 unscored questions unscored" in html
+    assert 'name="allow_unscored"' in html and "Leave 2 questions unscored" in html
     assert html.count('data-state="open"') == 2 and "scored 2 · Mixed" in html
 
 
@@ -42,7 +42,29 @@ def test_submit_page_has_no_unscored_checkbox_when_all_are_scored_or_skipped(
     for item in items[1:]:
         services.item_score(item=item, score=4)
     html = as_interviewer.get(submit_url(live_interview)).content.decode()
-    assert "allow_unscored" not in html and "unscored questions unscored" not in html
+    assert "allow_unscored" not in html and "questions unscored" not in html
+
+
+def test_submit_page_counts_in_words_and_keeps_skipped_apart_from_answered(
+    as_interviewer, live_interview
+):
+    """One scored, one skipped, one open: "1 of 3 answered · 1 skipped · 1 unscored", and the
+    open question in the singular, never "question(s)" nor "unscored questions unscored"."""
+    first, second, _third = live_interview.items.all()
+    services.item_score(item=first, score=3)
+    services.item_score(item=second, skipped=True)
+    response = as_interviewer.get(submit_url(live_interview))
+    html = response.content.decode()
+    summary = " ".join(html.split('id="answers-heading"')[1].split("</p>")[0].split())
+    assert "1 of 3 answered · 1 skipped · <strong>1 unscored</strong>" in summary
+    assert "Leave 1 question unscored" in html
+    assert "(s)" not in html and "unscored question unscored" not in html
+    response = as_interviewer.post(submit_url(live_interview), {"recommendation": "hire"})
+    html = response.content.decode()
+    assert (
+        "1 question has no score and was not skipped. Score or skip it, or confirm that you "
+        "leave it unscored."
+    ) in html
 
 
 def test_submit_form_as_htmx_fragment(as_interviewer, live_interview):
@@ -50,7 +72,7 @@ def test_submit_form_as_htmx_fragment(as_interviewer, live_interview):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html and html.lstrip().startswith('<form id="submit-form"')
-    assert "Leave 3 unscored questions unscored" in html
+    assert "Leave 3 questions unscored" in html
 
 
 def test_submit_succeeds_and_goes_to_the_scorecard(as_interviewer, live_interview):
@@ -94,7 +116,7 @@ def test_submit_without_anything_shows_every_error_per_field(as_interviewer, liv
         '<ul class="errorlist" id="summary-errors" role="alert">'
         "<li>Write a summary of the interview.</li></ul>"
     ) in html
-    assert "<li>3 question(s) have no score and were not skipped." in html
+    assert "<li>3 questions have no score and were not skipped. Score or skip them," in html
     response = as_interviewer.post(submit_url(live_interview), {})
     assert response.status_code == 422 and "<html" in response.content.decode()
     assert set(response.context["form"].errors) == {"recommendation", "summary", "allow_unscored"}
@@ -130,7 +152,7 @@ def test_unscored_questions_need_an_explicit_confirmation(as_interviewer, live_i
     response = as_interviewer.post(submit_url(live_interview), data)
     assert response.status_code == 422
     assert list(response.context["form"].errors) == ["allow_unscored"]
-    assert "2 question(s) have no score and were not skipped" in response.content.decode()
+    assert "2 questions have no score and were not skipped" in response.content.decode()
     live_interview.refresh_from_db()
     assert live_interview.status == Status.LIVE
     response = as_interviewer.post(submit_url(live_interview), {**data, "allow_unscored": "on"})
@@ -202,8 +224,9 @@ def test_submit_page_query_count_does_not_grow(
     as_interviewer, big_interview, live_interview, django_assert_num_queries
 ):
     services.interview_start(interview=big_interview)
-    with django_assert_num_queries(4):
+    # session, user, their groups (the rules), interview, its questions
+    with django_assert_num_queries(5):
         response = as_interviewer.get(submit_url(big_interview))
-    assert "Leave 40 unscored questions unscored" in response.content.decode()
-    with django_assert_num_queries(4):
+    assert "Leave 40 questions unscored" in response.content.decode()
+    with django_assert_num_queries(5):
         as_interviewer.get(submit_url(live_interview))

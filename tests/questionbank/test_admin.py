@@ -8,7 +8,6 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from import_export.formats.base_formats import CSV, JSON
 
 from questionbank.admin import QuestionAdmin
 from questionbank.models import Kind, KindRubric, Level, Question, Status, Topic
@@ -108,9 +107,11 @@ def _action(client, action, ids, **extra):
 def test_bulk_actions(as_curator, tags):
     level, topic = tags
     q1, q2 = (QuestionFactory(levels=[level], topics=[topic]) for _ in range(2))
-    _action(as_curator, "retire", [q1.pk, q2.pk])
+    response = _action(as_curator, "retire", [q1.pk, q2.pk])
     assert set(Question.objects.values_list("status", flat=True)) == {Status.RETIRED}
-    _action(as_curator, "reactivate", [q1.pk])
+    assert "Retired 2 questions." in response.content.decode()
+    response = _action(as_curator, "reactivate", [q1.pk])
+    assert "Reactivated 1 question." in response.content.decode()
     q1.refresh_from_db()
     assert q1.status == Status.ACTIVE
     _action(as_curator, "set_difficulty", [q1.pk, q2.pk], difficulty="5")
@@ -182,6 +183,35 @@ def test_likely_duplicate_warning_then_save_anyway(as_curator, tags):
     assert response.status_code == 302 and Question.objects.count() == 2
 
 
+def test_save_anyway_shows_only_when_duplicates_are_listed(as_curator, tags):
+    """'Save anyway' means nothing without a list of likely duplicates above it."""
+    level, topic = tags
+    existing = QuestionFactory(
+        text="How does nucleus (top-p) sampling choose the next token?",
+        levels=[level],
+        topics=[topic],
+    )
+    change = reverse("admin:questionbank_question_change", args=[existing.pk])
+    for html in (
+        as_curator.get(ADD).content.decode(),
+        as_curator.get(change).content.decode(),
+        # an error of another kind, no duplicates: still nothing to save anyway
+        as_curator.post(
+            ADD, question_form(level, topic, text="Explain beam search.", topics=[])
+        ).content.decode(),
+    ):
+        assert "Likely duplicates" not in html
+        assert '<div class="form-row hidden field-confirm_not_duplicate">' in html  # not shown
+        assert 'type="checkbox" name="confirm_not_duplicate"' not in html
+    html = as_curator.post(ADD, question_form(level, topic)).content.decode()
+    assert "Likely duplicates already in the bank" in html
+    assert '<div class="form-row field-confirm_not_duplicate">' in html
+    assert re.search(r'<input type="checkbox" name="confirm_not_duplicate"[^>]*>', html)
+    assert (
+        '<label class="vCheckboxLabel" for="id_confirm_not_duplicate">Save anyway</label>' in html
+    )
+
+
 def test_an_identical_text_is_refused_even_when_confirmed(as_curator, tags):
     level, topic = tags
     QuestionFactory(
@@ -223,8 +253,8 @@ def test_anchor_override_and_kind_defaults(tags):
 
 def _import(client, content: str, fmt: str, name: str):
     """Upload a file to the admin's import page (the preview step)."""
-    formats = [f.__name__ for f in QuestionAdmin(Question, admin.site).get_import_formats()]
-    index = formats.index({"csv": CSV, "json": JSON}[fmt].__name__)
+    formats = [f().get_title() for f in QuestionAdmin(Question, admin.site).get_import_formats()]
+    index = formats.index(fmt)
     upload = SimpleUploadedFile(name, content.encode(), content_type="text/plain")
     return client.post(IMPORT, {"resource": "0", "import_file": upload, "format": str(index)})
 
@@ -390,3 +420,16 @@ def test_cached_topic_counts_follow_every_edit_of_the_bank(as_curator, tags):
     other = QuestionFactory(levels=[level], topics=[TopicFactory()])
     _action(as_curator, "add_topic", [other.pk], topic=topic.pk)  # bulk insert of tags
     assert shown() == 2
+    # The admin's import writes in bulk (no signals): preview, then confirm.
+    row = {"text": "An imported question?", "kind": "coding", "difficulty": "2"}
+    row |= {"levels": level.slug, "topics": topic.slug}
+    html = _import(as_curator, csv_text([row]), "csv", "bank.csv").content.decode()
+    assert shown() == 2  # the preview writes nothing
+    fields = dict(
+        re.findall(
+            r'name="(import_file_name|original_file_name|format|resource)" value="([^"]*)"', html
+        )
+    )
+    response = as_curator.post(reverse("admin:questionbank_question_process_import"), fields)
+    assert response.status_code == 302
+    assert shown() == 3

@@ -8,6 +8,7 @@ from django.utils.html import escape
 
 from questionbank.guide import load_guidance
 from questionbank.models import Kind, Question, Status
+from tests.factories import assigned_interview
 
 
 @pytest.fixture
@@ -85,7 +86,7 @@ def test_guidance_shows_in_the_composer_and_beside_the_rubric_on_the_live_page(c
         text="What is speculative decoding and how does it improve inference speed?"
     )
     candidate = services.candidate_create(name="Kim", level=engineer, created_by=user)
-    interview = services.interview_create(
+    interview = assigned_interview(
         interviewer=user, candidate=candidate, level=engineer, planned_minutes=30
     )
     client.force_login(user)

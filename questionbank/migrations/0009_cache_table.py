@@ -15,6 +15,6 @@ def create_cache_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("questionbank", "0006_trigram_indexes")]
+    dependencies = [("questionbank", "0008_trigram_indexes")]
 
     operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]

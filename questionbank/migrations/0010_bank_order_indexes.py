@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questionbank', '0007_cache_table'),
+        ('questionbank', '0009_cache_table'),
     ]
 
     operations = [

@@ -36,6 +36,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("questionbank", "0005_anchor_labels")]
+    dependencies = [("questionbank", "0007_anchors_at_most_500")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
