@@ -10,7 +10,7 @@ WORKERS ?= 3
 # takes about 10 s to confirm).
 TIMEOUT ?= 60
 
-.PHONY: help install install-test run serve migrate bank login test test-fast test-browser lint format bench fixture check-compose clean
+.PHONY: help install install-test run serve migrate bank login test test-fast test-browser lint format bench bench-scale fixture check-compose clean
 
 help:
 	@echo "make run      set up (venv, deps, migrate, bank, login) and serve on http://$(HOST):$(PORT)"
@@ -18,6 +18,7 @@ help:
 	@echo "make test     run the whole test suite, browser journeys included (DATABASE_URL picks PostgreSQL; default SQLite)"
 	@echo "make lint     ruff check and format check"
 	@echo "make bench    performance figures (query counts and timings on a large bank)"
+	@echo "make bench-scale  the figures at 100,000 questions, under load, and a locust load test"
 	@echo "make fixture  regenerate fixtures/questionbank.json from the guide and its guidance"
 
 $(BIN)/activate:
@@ -82,6 +83,11 @@ format: install
 
 bench: install
 	$(PY) bench/run.py
+
+# The scale figures (100,000 questions, load tests): meant for PostgreSQL, e.g.
+# DATABASE_URL=postgres://postgres@127.0.0.1:5432/interviewkit make bench-scale
+bench-scale: install
+	$(PY) bench/run.py --scale
 
 fixture: install
 	rm -f /tmp/interview-kit-fixture.sqlite3

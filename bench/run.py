@@ -1,8 +1,12 @@
-"""Performance figures for Interview Kit: `make bench`.
+"""Performance figures for Interview Kit: `make bench`, and `make bench-scale` (`--scale`).
 
 Builds a throw-away database (SQLite file, or DATABASE_URL with a `_bench` suffix), fills it with
 the real guide and a large synthetic bank, and reports timings and query counts of the main pages
 and operations. Figures, not pass/fail: the query-count rules themselves are asserted in tests.
+
+`--scale` (bench/scale.py): the hot pages at 312 and at 100,000 questions side by side, their
+throughput under load against a floor page, and a locust load test of live interviews. Meant for
+PostgreSQL (DATABASE_URL); on SQLite it runs, slowly.
 """
 
 import os
@@ -101,17 +105,27 @@ def admin_import(client, *, rows: int):
     return preview, confirm
 
 
-def main():
-    setup_test_environment()
+def fresh_database():
+    """An empty, migrated bench database."""
     db = connections["default"]
     if db.vendor == "postgresql":
-        from django.db import connection as c
-
-        name = c.settings_dict["NAME"]
-        with c._nodb_cursor() as cursor:
+        name = db.settings_dict["NAME"]
+        db.close()
+        with db._nodb_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
             cursor.execute(f'CREATE DATABASE "{name}"')
     call_command("migrate", verbosity=0)
+
+
+def main():
+    setup_test_environment()
+    db = connections["default"]
+    fresh_database()
+    if "--scale" in sys.argv:
+        from bench import scale
+
+        scale.main()
+        return
 
     from interviews import services
     from interviews.autocompose import autocompose_interview

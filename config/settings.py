@@ -60,6 +60,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed (static files are whitenoise's, pre-compressed). BREACH: Django masks the
+    # CSRF token afresh on every response and GZipMiddleware pads with random bytes ("Heal the
+    # Breach"); docs/scaling.md explains the choice.
+    "django.middleware.gzip.GZipMiddleware",
     "config.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,6 +99,8 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
+# Persistent connections, checked before reuse (a restarted database costs one failed check,
+# not a failed request).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -113,6 +119,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
         f"PRAGMA busy_timeout={_busy * 1000};",
     }
+
+# No state in the process, so any number of app servers can share one database: sessions live
+# in the database (Django's default backend) and the cache is shared, either Redis (REDIS_URL or
+# CACHE_URL, e.g. redis://127.0.0.1:6379/0) or else a table in the database (made by a
+# migration), never a per-process memory cache that other servers could not invalidate.
+CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "interviewkit"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "interviewkit_cache",
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "interviewkit"),
+        }
+    }
+# Sessions in the database; with Redis, read through it (written to both), one query less on
+# every request.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else "django.contrib.sessions.backends.db"
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 

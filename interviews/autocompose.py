@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from questionbank.models import Kind, Question, Topic
 
@@ -224,6 +224,45 @@ def near_duplicate_graph(items: Iterable[Item]) -> dict[int, set[int]]:
         for tok in prefix:
             index[tok].append(it.id)
     return graph
+
+
+class NearDuplicateIndex:
+    """The near-duplicates of any question of a pool, found without re-scanning the pool.
+
+    Built once per compose: each question's content words (``text_tokens``) and, per word,
+    the questions that have it. A question's near-duplicates share at least need(x) =
+    floor(0.6 |x|) + 1 of its words (overlap > 0.6 |union| implies overlap > 0.6 |x|), so
+    probing the posting lists of its |x| - need(x) + 1 rarest words finds every one of them;
+    each candidate found is then checked with the exact rule (``_near``). Same answers as
+    comparing against every question, in time proportional to the few questions that share a
+    rare word.
+    """
+
+    def __init__(self, items: Iterable[Item]) -> None:
+        self.tokens: dict[int, frozenset[str]] = {it.id: text_tokens(it.text) for it in items}
+        self.freq: Counter[str] = Counter()
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for id_, toks in self.tokens.items():
+            for tok in toks:
+                self.freq[tok] += 1
+                self.postings[tok].append(id_)
+
+    def near(self, item: Item) -> set[int]:
+        """Ids of the pool's questions that are near-duplicates of ``item`` (itself included
+        when it is in the pool)."""
+        toks = self.tokens.get(item.id) or text_tokens(item.text)
+        ordered = sorted(toks, key=lambda tok: (self.freq[tok], tok))
+        size = len(ordered)
+        need = NEAR_DUPLICATE_NUM * size // NEAR_DUPLICATE_DEN + 1
+        found: set[int] = set()
+        checked: set[int] = set()
+        for tok in ordered[: size - need + 1]:
+            for other in self.postings.get(tok, ()):
+                if other not in checked:
+                    checked.add(other)
+                    if _near(toks, self.tokens[other]):
+                        found.add(other)
+        return found
 
 
 # --- Behavioral -------------------------------------------------------------------------------
@@ -429,6 +468,7 @@ def compose(
 
     fill = {
         "plan": plan,
+        "index": NearDuplicateIndex(pool),
         "weights": weights,
         "seed": seed,
         "home": home,
@@ -454,7 +494,7 @@ def compose(
     return result
 
 
-def _fill(pool, *, plan, weights, seed, home, label, need_behavioral, need_technical, notes):
+def _fill(pool, *, plan, index, weights, seed, home, label, need_behavioral, need_technical, notes):
     """The session from a non-empty pool: greedy, top-up, then the exact pass if needed."""
     notes = list(notes)
     low = lower_bound(plan)
@@ -494,8 +534,7 @@ def _fill(pool, *, plan, weights, seed, home, label, need_behavioral, need_techn
         filled[home(it)] += it.minutes
         per_difficulty[it.difficulty] += 1
         total += it.minutes
-        toks = text_tokens(it.text)
-        blocked.update(o.id for o in pool if _near(toks, text_tokens(o.text)))
+        blocked.update(index.near(it))
 
     def choose(cands: Iterable[Item], accept, prefer_not=lambda it: False) -> Item | None:
         """The best free candidate that fits and is accepted.
@@ -512,6 +551,8 @@ def _fill(pool, *, plan, weights, seed, home, label, need_behavioral, need_techn
             key = (per_difficulty[it.difficulty], prefer_not(it))
             if best is None or key < best_key:
                 best, best_key = it, key
+                if key == (0, False):
+                    break  # nothing can beat it: a later candidate would need a smaller key
         return best
 
     # 1. The behavioral question first, then the technical one, preferably within their
@@ -886,6 +927,88 @@ def _exact_fill(pool, *, plan, low, need, keep, rank):
 
 # --- The database layer -----------------------------------------------------------------------
 
+# A level pool larger than this is composed from a seeded sample of about SAMPLE_SIZE questions
+# (plus every question of the requested topics the sample leaves thin), and from the whole pool
+# only when the sample cannot meet the rules. At 100,000 questions the pool of a level holds
+# tens of thousands: shuffling, tokenising and scanning them all took seconds.
+SAMPLE_ABOVE = 3000
+SAMPLE_SIZE = 1500
+THIN_TOPIC = 40  # a requested topic with fewer sampled questions brings all of its own
+_HASH = 2654435761  # Knuth's multiplicative hash: sequential ids spread over the sample buckets
+
+
+class _Pool:
+    """The active questions of a level, as the columns auto-compose reads (no guidance, no
+    anchors), loaded on demand: the sample first, the whole pool only if needed."""
+
+    def __init__(self, level_id) -> None:
+        self.level_id = level_id
+        self.qs = Question.objects.active().for_level(level_id)
+        # The level's question ids, from the small levels table: sizing and sampling the pool
+        # there never reads the question rows (wide: their guidance and anchors).
+        self.tagged = Question.levels.through.objects.filter(level_id=level_id)
+
+
+def _level_pool(level_id) -> _Pool:
+    return _Pool(level_id)
+
+
+def _sample(pool: _Pool, *, seed: int, wanted: set[str]) -> list[Item] | None:
+    """The items of a seeded sample of a large pool (plus every question of the requested
+    topics the sample leaves thin), or None when the pool is small."""
+    size = pool.tagged.count()
+    if size <= SAMPLE_ABOVE:
+        return None
+    from django.db.models import F, Value
+    from django.db.models.functions import Mod
+
+    buckets = 1000
+    keep = max(1, math.ceil(buckets * SAMPLE_SIZE / size))
+    mix = random.Random(seed).randrange(buckets)
+    # The ids as a list (about SAMPLE_SIZE): the question rows are then read by primary key,
+    # where a subquery lets the planner misjudge the sample's size and scan them all.
+    ids = list(
+        pool.tagged.alias(bucket=Mod(F("question_id") * Value(_HASH) + Value(mix), Value(buckets)))
+        .filter(bucket__lt=keep)
+        .values_list("question_id", flat=True)
+    )
+    items = _items(Question.objects.active().filter(pk__in=ids))
+    counts = Counter(slug for it in items for slug in set(it.topic_slugs) & wanted)
+    thin = sorted(slug for slug in wanted if counts[slug] < THIN_TOPIC)
+    if thin:
+        have = {it.id for it in items}
+        extra = pool.qs.filter(topics__slug__in=thin).exclude(pk__in=have)
+        items += [it for it in _items(extra) if it.id not in have]
+    return items
+
+
+def _items(pool) -> list[Item]:
+    """``Item``s of a pool (a ``_Pool`` or a queryset) in two queries: the columns auto-compose
+    needs, and the topics' slugs in the topics' order."""
+    qs = pool.qs if isinstance(pool, _Pool) else pool
+    rows = list(qs.order_by().values_list("pk", "text", "difficulty", "estimated_minutes", "kind"))
+    slugs: dict[int, list[str]] = defaultdict(list)
+    ids = [row[0] for row in rows]
+    # The ids themselves when few (no second pass over the question rows), else a subquery.
+    through = Question.topics.through.objects.filter(
+        question__in=ids if len(ids) <= 5000 else qs.values("pk")
+    )
+    for question_id, slug in through.order_by(
+        "topic__position", "topic__name", "topic_id"
+    ).values_list("question_id", "topic__slug"):
+        slugs[question_id].append(slug)
+    return [
+        Item(
+            id=pk,
+            text=text,
+            topic_slugs=tuple(slugs[pk]),
+            difficulty=difficulty,
+            minutes=minutes,
+            kind=kind,
+        )
+        for pk, text, difficulty, minutes, kind in rows
+    ]
+
 
 def autocompose_interview(
     *,
@@ -910,30 +1033,16 @@ def autocompose_interview(
             "Only a draft can be auto-composed: this interview is "
             f"{interview.get_status_display().lower()}."
         )
-    questions = list(
-        Question.objects.active()
-        .for_level(interview.level_id)
-        .prefetch_related(
-            Prefetch("topics", queryset=Topic.objects.order_by("position", "name", "id"))
-        )
-        .order_by("id")
-    )
-    items = [
-        Item(
-            id=q.pk,
-            text=q.text,
-            topic_slugs=tuple(t.slug for t in q.topics.all()),
-            difficulty=q.difficulty,
-            minutes=q.estimated_minutes,
-            kind=q.kind,
-        )
-        for q in questions
-    ]
-    level_topics: dict[str, Topic] = {}
-    for q in questions:
-        for t in q.topics.all():
-            level_topics.setdefault(t.slug, t)
     requested = list(topic_slugs) if topic_slugs is not None else list(weights or ())
+    pool = _level_pool(interview.level_id)
+    sampled = None
+    if topic_slugs is not None or weights:
+        sampled = _sample(pool, seed=seed, wanted=set(requested))
+    items = sampled if sampled is not None else _items(pool)
+    level_topics: dict[str, Topic] = {}
+    if topic_slugs is None and not weights:
+        present = {slug for it in items for slug in it.topic_slugs}
+        level_topics = {t.slug: t for t in Topic.objects.filter(slug__in=present)}
     others = {
         t.slug: t
         for t in Topic.objects.filter(
@@ -957,23 +1066,26 @@ def autocompose_interview(
     fallback = sum(valid.values()) / len(valid) if valid else 1.0
     topic_weights = {slug: given.get(slug, fallback) for slug in chosen}
 
-    result = compose(
-        items,
-        planned_minutes=interview.planned_minutes,
-        topic_weights=topic_weights,
-        seed=seed,
-        exclude_ids=services.asked_question_ids(interview.candidate, exclude=interview),
-        topic_labels=labels,
-        level=interview.level.slug,
-        kinds=kinds,
-    )
+    request = {
+        "planned_minutes": interview.planned_minutes,
+        "topic_weights": topic_weights,
+        "seed": seed,
+        "exclude_ids": services.asked_question_ids(interview.candidate, exclude=interview),
+        "topic_labels": labels,
+        "level": interview.level.slug,
+        "kinds": kinds,
+    }
+    result = compose(items, **request)
+    if result.problems and sampled is not None:
+        # The sample could not meet the rules: the whole pool decides (slower, exact).
+        result = compose(_items(pool), **request)
     if result.problems:
         return result
-    by_id = {q.pk: q for q in questions}
     try:
         services.interview_replace_questions(
             interview=interview,
-            questions=[by_id[p.item.id] for p in result.picks],
+            # The service reads the chosen questions whole (for their snapshots) by id.
+            questions=[Question(pk=p.item.id) for p in result.picks],
             reasons=[p.reason for p in result.picks],
         )
     except ValidationError as exc:

@@ -10,7 +10,7 @@ from datetime import datetime
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Q
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -444,37 +444,102 @@ def interview_start(*, interview: Interview) -> Interview:
     return interview
 
 
-@transaction.atomic
 def item_score(
     *, item: InterviewQuestion, score: int | None = None, skipped: bool = False
 ) -> InterviewQuestion:
-    """Score 1..4, skip, or clear (score None, skipped False) a question of a live interview."""
-    interview = _lock(item.interview)
-    _require_status(interview, Status.LIVE, action="score")
+    """Score 1..4, skip, or clear (score None, skipped False) a question of a live interview.
+
+    The hottest write of a live interview, so one statement and its audit row: an UPDATE
+    guarded by the interview being live, which on PostgreSQL takes a share lock on the
+    interview's row (``FOR SHARE``): it waits for a submission in progress and then sees it,
+    and a submission waits for it, as the row lock of the other services serializes them.
+    SQLite runs one writer at a time. Only when nothing was written does it read why.
+    """
     if score is not None and score not in (1, 2, 3, 4):
         raise ValidationError(
             "A score is 1 (Poor), 2 (Mixed), 3 (Good) or 4 (Excellent).", code="score"
         )
     if skipped and score is not None:
         raise ValidationError("A skipped question has no score.", code="score")
-    item = InterviewQuestion.objects.get(pk=item.pk)
-    item.score, item.skipped = score, skipped
-    item.save(update_fields=["score", "skipped", "updated_at"])
-    what = "skipped" if skipped else (f"score {score}" if score else "score cleared")
-    audit_record(
-        actor=interview.interviewer,
-        verb=Verb.SCORE,
-        target=interview,
-        target_label=interview.title,
-        candidate_id=interview.candidate_id,
-        summary=f"Question {item.position}: {what}",
-    )
+    now = timezone.now()
+    # The write and its audit row together (no savepoint: inside a caller's transaction they
+    # simply join it), so a score never stands without its row in the audit trail. Nothing is
+    # raised inside the block, which would break a caller's transaction.
+    with transaction.atomic(savepoint=False):
+        written = _update_while_live(item, score=score, skipped=skipped, updated_at=now)
+        if written:
+            interview = item.interview
+            what = "skipped" if skipped else (f"score {score}" if score else "score cleared")
+            audit_record(
+                actor=interview.interviewer,
+                verb=Verb.SCORE,
+                target=interview,
+                target_label=interview.title,
+                candidate_id=interview.candidate_id,
+                summary=f"Question {item.position}: {what}",
+            )
+    if not written:
+        interview = Interview.objects.get(pk=item.interview_id)
+        _require_status(interview, Status.LIVE, action="score")
+        raise InterviewQuestion.DoesNotExist("That question is no longer in the interview.")
+    item.score, item.skipped, item.updated_at = score, skipped, now
     return item
 
 
-@transaction.atomic
+def _update_while_live(item: InterviewQuestion, **fields) -> bool:
+    """Write ``fields`` on the question if its interview is live, in one statement."""
+    items, interviews, q = InterviewQuestion._meta, Interview._meta, connection.ops.quote_name
+    columns = [q(items.get_field(name).column) for name in fields]
+    lock = " FOR SHARE" if connection.features.has_select_for_update else ""
+    sql = (
+        f"UPDATE {q(items.db_table)} SET {', '.join(f'{c} = %s' for c in columns)} "
+        f"WHERE id = %s AND interview_id = %s AND EXISTS (SELECT 1 FROM {q(interviews.db_table)} "
+        f"WHERE id = %s AND status = %s{lock})"
+    )
+    values = [items.get_field(name).get_db_prep_save(v, connection) for name, v in fields.items()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [*values, item.pk, item.interview_id, item.interview_id, Status.LIVE.value]
+        )
+        return cursor.rowcount == 1
+
+
 def item_save_notes(*, item: InterviewQuestion, notes: str, base_version: int) -> InterviewQuestion:
-    """Save notes written on top of ``base_version``; refuse (StaleNotes) if newer ones exist."""
+    """Save notes written on top of ``base_version``; refuse (StaleNotes) if newer ones exist.
+
+    Autosave is most of a live interview's requests, so the common case is one statement: an
+    UPDATE guarded by the version, by the text being new and by the interview being live (a
+    share lock on its row, as ``item_score``). Anything else (a stale version, a retry of a
+    save that landed, an interview no longer live) is sorted out under the locks.
+    """
+    items, interviews, q = InterviewQuestion._meta, Interview._meta, connection.ops.quote_name
+    lock = " FOR SHARE" if connection.features.has_select_for_update else ""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q(items.db_table)} SET notes = %s, notes_version = notes_version + 1, "
+            f"updated_at = %s WHERE id = %s AND interview_id = %s AND notes_version = %s "
+            f"AND notes <> %s AND EXISTS (SELECT 1 FROM {q(interviews.db_table)} "
+            f"WHERE id = %s AND status = %s{lock})",
+            [
+                notes,
+                items.get_field("updated_at").get_db_prep_save(now, connection),
+                item.pk,
+                item.interview_id,
+                base_version,
+                notes,
+                item.interview_id,
+                Status.LIVE.value,
+            ],
+        )
+        if cursor.rowcount == 1:
+            item.notes, item.notes_version, item.updated_at = notes, base_version + 1, now
+            return item
+    return _save_notes_locked(item=item, notes=notes, base_version=base_version)
+
+
+@transaction.atomic
+def _save_notes_locked(*, item: InterviewQuestion, notes: str, base_version: int):
     interview = _lock(item.interview)
     _require_status(interview, Status.LIVE, action="save notes")
     item = InterviewQuestion.objects.select_for_update().get(pk=item.pk)

@@ -2,11 +2,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import pluralize
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 
+from .counts import bank_changed
 from .models import KindRubric, Level, Question, Status, Topic
 from .resources import FORMATS, QuestionResource
 from .similarity import similar_questions
@@ -127,6 +129,8 @@ class QuestionAdmin(ImportExportModelAdmin):
     list_filter = ("status", "kind", "difficulty", "levels", "topics")
     search_fields = ("text",)
     list_per_page = 50
+    # No "N total" beside a search's count: it would count the whole bank on every search.
+    show_full_result_count = False
     readonly_fields = ("source", "source_line", "created_at", "updated_at")
     actions = ["retire", "reactivate", "set_difficulty", "add_topic", "add_level"]
     fieldsets = (
@@ -170,10 +174,21 @@ class QuestionAdmin(ImportExportModelAdmin):
         return super().get_import_data_kwargs(**kwargs) | {"rollback_on_validation_errors": True}
 
     def get_queryset(self, request):
+        # "Times used" as a correlated subquery, not a GROUP BY over the whole bank: the
+        # database counts it for the page's 50 rows only (PostgreSQL evaluates it after the
+        # LIMIT), and the paginator's count leaves it out.
+        items = Question._meta.get_field("interview_items").related_model
+        used = (
+            items.objects.filter(question=OuterRef("pk"))
+            .order_by()
+            .values("question")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             super()
             .get_queryset(request)
-            .annotate(times_used=Count("interview_items", distinct=True))
+            .annotate(times_used=Coalesce(Subquery(used, output_field=IntegerField()), 0))
             .prefetch_related("levels", "topics")
         )
 
@@ -205,11 +220,13 @@ class QuestionAdmin(ImportExportModelAdmin):
     @admin.action(description="Retire selected questions", permissions=["change"])
     def retire(self, request, queryset):
         count = queryset.update(status=Status.RETIRED)
+        bank_changed()  # bulk writes send no signal
         self.message_user(request, f"Retired {count} question{pluralize(count)}.", messages.SUCCESS)
 
     @admin.action(description="Reactivate selected questions", permissions=["change"])
     def reactivate(self, request, queryset):
         count = queryset.update(status=Status.ACTIVE)
+        bank_changed()  # bulk writes send no signal
         self.message_user(
             request, f"Reactivated {count} question{pluralize(count)}.", messages.SUCCESS
         )
@@ -225,6 +242,7 @@ class QuestionAdmin(ImportExportModelAdmin):
             )
             return
         count = queryset.update(difficulty=difficulty)
+        bank_changed()  # bulk writes send no signal
         self.message_user(
             request,
             f"Set difficulty {difficulty} on {count} question{pluralize(count)}.",
@@ -252,6 +270,7 @@ class QuestionAdmin(ImportExportModelAdmin):
         )
         new = [pk for pk in queryset.values_list("pk", flat=True) if pk not in have]
         through.objects.bulk_create(through(question_id=pk, **{f"{name}_id": tag.pk}) for pk in new)
+        bank_changed()  # bulk writes send no signal
         self.message_user(
             request,
             f"Added {name} “{tag}” to {len(new)} question{pluralize(len(new))}.",

@@ -1,6 +1,7 @@
 from django import forms
 from django.db import models
 
+from .counts import topic_counts
 from .models import Kind, Level, Question, Topic
 
 DIFFICULTY_CHOICES = [("", "Any difficulty")] + [
@@ -37,11 +38,13 @@ class BankFilterForm(forms.Form):
             field.widget.attrs.setdefault("id", f"{prefix_id}-{name}")
         # Topics follow the chosen level: each with its number of active questions there
         # (overall when no level), those without any hidden unless already chosen.
+        # The counts come from the cache (questionbank/counts.py).
         topic = self.fields["topic"]
-        topic.queryset = Topic.objects.for_choices(
-            self._chosen("level") or None, keep=self._chosen("topic")
-        )
-        topic.label_from_instance = lambda t: f"{t.name} ({t.question_count})"
+        counts = topic_counts(self._chosen("level") or None)
+        topic.queryset = Topic.objects.filter(
+            models.Q(pk__in=list(counts)) | models.Q(slug=self._chosen("topic"))
+        ).order_by("name")
+        topic.label_from_instance = lambda t: f"{t.name} ({counts.get(t.pk, 0)})"
 
     def _chosen(self, name: str) -> str:
         """The slug a filter asks for: from the query string, else the form's initial."""

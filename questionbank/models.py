@@ -286,6 +286,19 @@ class Question(models.Model):
         indexes = [
             models.Index(fields=["status", "difficulty"], name="question_status_difficulty"),
             models.Index(fields=["kind"], name="question_kind"),
+            # The bank's order over active questions: a page of 25 is read in index order,
+            # never sorted out of the whole bank.
+            models.Index(
+                fields=["difficulty", "source_line", "id"],
+                condition=Q(status="active"),
+                name="question_active_bank_order",
+            ),
+            # Active ids alone: counting a level's active questions never reads the (wide)
+            # question rows.
+            models.Index(fields=["id"], condition=Q(status="active"), name="question_active_id"),
+            # The default order (the admin's list): its page read in index order (PostgreSQL's
+            # ascending index keeps nulls last, as the order wants).
+            models.Index(fields=["source_line", "id"], name="question_source_order"),
         ]
 
     def __str__(self):

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .counts import bank_changed
 from .guide import (
     ANCHOR_LEVELS,
     Guidance,
@@ -186,6 +187,7 @@ def _create_questions(new: list[tuple[Question, list[Level], list[Topic]]]) -> N
         for q, (_, _, want_topics) in zip(created, new, strict=True)
         for topic in want_topics
     )
+    bank_changed()  # bulk inserts send no signal
 
 
 def _import_question(parsed, guidance, source, existing, levels, topics, report, new) -> None:

@@ -36,6 +36,20 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _database_cache_and_sessions(settings):
+    """Tests run on the Redis-free configuration `make run` has (the query counts pin it),
+    whatever REDIS_URL says; tests/test_two_servers.py runs app servers with Redis too."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "interviewkit_cache",
+            "KEY_PREFIX": "interviewkit",
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
 @pytest.fixture
 def user(db):
     return UserFactory(username="ivy", groups=["Interviewers"])

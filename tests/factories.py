@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from questionbank.counts import bank_changed
 from questionbank.models import Kind, Level, Question, Topic
 
 
@@ -98,6 +99,7 @@ def make_bank(count: int, *, levels=None, topics=None) -> list[Question]:
         Question.topics.through(question_id=q.pk, topic_id=topics[i % len(topics)].pk)
         for i, q in enumerate(questions)
     )
+    bank_changed()  # bulk inserts send no signal: drop the cached topic counts
     return questions
 
 

@@ -52,6 +52,7 @@ from interviews.models import (
     Status,
 )
 from people.rules import require, runnable_or_404
+from questionbank.counts import topic_counts
 from questionbank.models import Kind, Question, Topic
 from questionbank.views import bank_page
 
@@ -192,16 +193,18 @@ def _topics_with_defaults(level, interview=None):
     """All topics, each with its number of active questions at this level (those without any
     last), marked whether it is a default for auto-compose at this level (the level's topics,
     those with active questions, plus behavioral) and whether it is a focus topic of the
-    interview's loop stage."""
+    interview's loop stage. The counts are cached (questionbank/counts.py)."""
+    counts = topic_counts(level)
     in_focus = LoopStage.focus_topics.through.objects.filter(
         topic=OuterRef("pk"), loopstage__interview=interview
     )
     topics = list(
-        Topic.objects.with_question_counts(level)
-        .annotate(is_focus=Exists(in_focus) if interview is not None else Value(False))
-        .order_by("position", "name")
+        Topic.objects.annotate(
+            is_focus=Exists(in_focus) if interview is not None else Value(False)
+        ).order_by("position", "name")
     )
     for topic in topics:
+        topic.question_count = counts.get(topic.pk, 0)
         topic.is_default = topic.question_count > 0 or BEHAVIORAL in topic.slug.casefold()
     # The level's topics first; those without a question there last, still choosable.
     return sorted(topics, key=lambda topic: topic.question_count == 0)

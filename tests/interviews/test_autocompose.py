@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from interviews import services
 from interviews.autocompose import (
     Item,
+    NearDuplicateIndex,
     _largest_remainder,
     autocompose_interview,
     behavioral_requested,
@@ -796,3 +797,78 @@ def test_query_count_does_not_grow_with_the_bank(draft, level, topics):
     assert len(large) == len(small)
     reads = [q["sql"] for q in large if q["sql"].lstrip().upper().startswith("SELECT")]
     assert sum('FROM "questionbank_question"' in sql for sql in reads) <= 2
+
+
+# A large pool: composed from a seeded sample (issue 14) ------------------------------------
+
+
+@pytest.fixture
+def small_sample(monkeypatch):
+    """Sampling thresholds scaled down so the real bank counts as a large pool."""
+    from interviews import autocompose
+
+    monkeypatch.setattr(autocompose, "SAMPLE_ABOVE", 100)
+    monkeypatch.setattr(autocompose, "SAMPLE_SIZE", 80)
+    monkeypatch.setattr(autocompose, "THIN_TOPIC", 2)
+    loaded = []
+    real_items = autocompose._items
+
+    def spy(pool):
+        items = real_items(pool)
+        loaded.append(len(items))
+        return items
+
+    monkeypatch.setattr(autocompose, "_items", spy)
+    return loaded
+
+
+def test_a_large_pool_is_composed_from_a_seeded_sample(small_sample, engineer_interview):
+    pool = Question.objects.active().for_level(engineer_interview.level).count()
+    slugs = list(Topic.objects.values_list("slug", flat=True))
+    result = autocompose_interview(interview=engineer_interview, topic_slugs=slugs, seed=3)
+    assert result.ok, result.problems
+    assert lower_bound(60) <= result.total_minutes <= 60
+    # the sample and the thin topics' questions only, never the whole pool
+    assert sum(small_sample) < pool
+    items = list(written(engineer_interview))
+    assert len({i.question_id for i in items}) == len(items)
+    assert not any(near_duplicates(a.text, b.text) for a, b in itertools.combinations(items, 2))
+    again = autocompose_interview(interview=engineer_interview, topic_slugs=slugs, seed=3)
+    assert again.question_ids == result.question_ids  # deterministic
+
+
+def test_a_sample_that_cannot_meet_the_rules_falls_back_to_the_whole_pool(
+    small_sample, engineer_interview, monkeypatch
+):
+    from interviews import autocompose
+
+    monkeypatch.setattr(autocompose, "SAMPLE_SIZE", 1)
+    monkeypatch.setattr(autocompose, "THIN_TOPIC", 0)
+    pool = Question.objects.active().for_level(engineer_interview.level).count()
+    slugs = list(Topic.objects.values_list("slug", flat=True))
+    result = autocompose_interview(interview=engineer_interview, topic_slugs=slugs, seed=3)
+    assert result.ok, result.problems
+    assert small_sample[-1] == pool  # the whole pool decided
+    assert lower_bound(60) <= result.total_minutes <= 60
+
+
+WORDS = ["attention", "cache", "kv", "model", "models", "decoding", "latency", "the", "how"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(WORDS), min_size=1, max_size=6).map(" ".join),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_the_near_duplicate_index_finds_exactly_what_comparing_every_pair_finds(texts):
+    items = [
+        Item(id=i, text=t, topic_slugs=("t",), difficulty=1, minutes=5, kind="conceptual")
+        for i, t in enumerate(texts)
+    ]
+    index = NearDuplicateIndex(items)
+    for it in items:
+        expected = {o.id for o in items if near_duplicates(it.text, o.text)}
+        assert index.near(it) == expected

@@ -870,11 +870,12 @@ def test_the_compact_bank_makes_the_composer_much_lighter(client, guide_bank, in
 
 # session, user; the interview (with candidate and level) and its items; the ids already asked;
 # the level named in the filter; the bank's count, page, levels and topics; the topics for
-# auto-compose; the filter form's levels and topics.
-PAGE_QUERIES = 14  # + the user's groups, read once by the rules (nav, access)
+# auto-compose and their counts (cached); the filter form's levels, topics and their counts
+# (cached).
+PAGE_QUERIES = 16  # + the user's groups, read once by the rules (nav, access)
 # the results alone: the same without the levels and auto-compose's topics, the filter's
-# topics (with their counts at the level) kept to update the topic choices in place
-BANK_QUERIES = 12  # + the user's groups
+# topics (with their cached counts at the level) kept to update the topic choices in place
+BANK_QUERIES = 13  # + the user's groups
 # session, user, their groups (the rules); interview + its items; asked ids
 INTERVIEW_QUERIES = 6
 
@@ -883,6 +884,7 @@ def test_the_composer_query_count_does_not_grow(
     client, interviewer, draft, big_interview, django_assert_num_queries
 ):
     client.force_login(interviewer)
+    client.get(compose_url(draft))  # the topic counts into the cache
     for interview, count in ((draft, 3), (big_interview, 40)):
         with django_assert_num_queries(PAGE_QUERIES):
             response = client.get(compose_url(interview))
@@ -900,7 +902,7 @@ def test_the_composer_query_count_in_the_detailed_view(
     client, interviewer, draft, big_interview, django_assert_num_queries
 ):
     client.force_login(interviewer)
-    client.get(compose_url(draft, view="detailed"))  # remembered in the session
+    client.get(compose_url(draft, view="detailed"))  # remembered; the counts cached
     for interview in (draft, big_interview):  # the 3,000 questions are at the same level
         with django_assert_num_queries(PAGE_QUERIES):
             response = client.get(compose_url(interview))
@@ -914,6 +916,7 @@ def test_the_composer_query_count_with_repeats_shown(
     client, interviewer, second_draft, django_assert_num_queries
 ):
     client.force_login(interviewer)
+    client.get(compose_url(second_draft))  # the topic counts into the cache
     with django_assert_num_queries(PAGE_QUERIES):
         response = client.get(compose_url(second_draft, show_asked=1, q="question"))
     assert response.status_code == 200

@@ -111,6 +111,10 @@ def _manage(env, *args, **kwargs):
 @pytest.fixture
 def server(server_database):
     env = {**os.environ, "DATABASE_URL": server_database, "DEBUG": "true", "LOG_LEVEL": "ERROR"}
+    # runserver starts a thread per request, so a persistent connection (CONN_MAX_AGE, 60 s by
+    # default) outlives its request: 120 requests could hold 120 PostgreSQL connections, past
+    # max_connections ("too many clients already", a 500). Django's advice: none in runserver.
+    env["CONN_MAX_AGE"] = "0"
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     _manage(env, "migrate", "--noinput", "-v0")
     data = json.loads(

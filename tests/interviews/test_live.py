@@ -444,6 +444,27 @@ def test_score_with_htmx_returns_the_rubric_and_updates_the_list(as_interviewer,
     assert item.score == 2
 
 
+def test_score_post_takes_six_queries_whatever_the_interview_size(
+    as_interviewer, big_interview, live_interview, django_assert_num_queries
+):
+    services.interview_start(interview=big_interview)
+    for interview in (big_interview, live_interview):
+        item = interview.items.order_by("position")[1]
+        # session, user, the question (the caller's, with its interview and interviewer, the
+        # can_run rule folded in), the write (one statement guarded by the interview being
+        # live), its row in the audit trail (with the write, in one transaction), its questions
+        with django_assert_num_queries(6):
+            response = as_interviewer.post(
+                item_url("score", interview, item), {"score": "3"}, headers=HX
+            )
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert re.search(rf'id="score-{item.pk}-3"\s+class="anchor" aria-pressed="true"', html)
+        assert 'data-answered="1"' in html and html.count("hx-swap-oob") >= 2
+        item.refresh_from_db()
+        assert item.score == 3
+
+
 def test_skip_and_clear(as_interviewer, live_interview):
     item = first_item(live_interview)
     services.item_score(item=item, score=4)
@@ -554,6 +575,27 @@ def test_notes_autosave_returns_the_new_version(as_interviewer, live_interview):
         headers=HX,
     )
     assert response.status_code == 200 and 'value="1"' in response.content.decode()
+
+
+def test_notes_autosave_takes_four_queries(
+    as_interviewer, big_interview, django_assert_num_queries
+):
+    services.interview_start(interview=big_interview)
+    item = big_interview.items.order_by("position")[5]
+    for version in (0, 1):
+        # session, user, the question (the caller's, with its interview, the can_run rule
+        # folded in), and one UPDATE guarded by the version, the new text and the interview
+        # being live
+        with django_assert_num_queries(4):
+            response = as_interviewer.post(
+                item_url("notes", big_interview, item),
+                {"notes": f"Draft {version}", "version": str(version)},
+                headers=HX,
+            )
+        assert response.status_code == 200
+        assert f'name="version" value="{version + 1}"' in response.content.decode()
+    item.refresh_from_db()
+    assert item.notes == "Draft 1" and item.notes_version == 2
 
 
 def test_notes_without_javascript_save_and_redirect(as_interviewer, live_interview):
