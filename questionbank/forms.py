@@ -43,7 +43,7 @@ class BankFilterForm(forms.Form):
         counts = topic_counts(self._chosen("level") or None)
         topic.queryset = Topic.objects.filter(
             models.Q(pk__in=list(counts)) | models.Q(slug=self._chosen("topic"))
-        ).order_by("name")
+        ).order_by("position", "name")  # the guide's order, as everywhere topics are listed
         topic.label_from_instance = lambda t: f"{t.name} ({counts.get(t.pk, 0)})"
 
     def _chosen(self, name: str) -> str:
