@@ -112,7 +112,10 @@ class TopicQuerySet(models.QuerySet):
             condition &= Q(questions__levels__slug=level)
         elif level is not None:
             condition &= Q(questions__levels=level)
-        return self.annotate(question_count=Count("questions", filter=condition, distinct=True))
+        # Explicit order: Meta.ordering does not apply to a query that groups (by the count).
+        return self.annotate(
+            question_count=Count("questions", filter=condition, distinct=True)
+        ).order_by("position", "name")
 
     def for_choices(self, level=None, *, keep: str = ""):
         """The topics to offer at a level, each with its count: those with active questions
