@@ -151,6 +151,10 @@ class Recommendation(models.TextChoices):
     STRONG_HIRE = "strong_hire", "Strong hire"
 
 
+# The recommendations that lean towards hiring (measured against the loops' decisions).
+HIRE_RECOMMENDATIONS = frozenset({Recommendation.HIRE, Recommendation.STRONG_HIRE})
+
+
 class KitQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(Q(owner=user) | Q(shared=True))
@@ -523,12 +527,124 @@ class Amendment(models.Model):
         return f"Amendment of {self.interview} by {self.user} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
+# Co-scoring ---------------------------------------------------------------------------------
+
+
+class CoScorerRole(models.TextChoices):
+    PANEL = "panel", "Panel member"
+    SHADOW = "shadow", "Shadow"
+
+
+class CoScorerQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(submitted_at__isnull=False)
+
+
+class CoScorer(models.Model):
+    """A second rater on an interview: their own sheet of scores and notes, and their own
+    scorecard. The interview's interviewer keeps the first sheet (on ``InterviewQuestion``)."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="co_scorers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="co_scoring"
+    )
+    role = models.CharField(max_length=10, choices=CoScorerRole.choices, default=CoScorerRole.PANEL)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    recommendation = models.CharField(
+        max_length=20, choices=Recommendation.choices, blank=True, default=""
+    )
+    summary = bounded_text(limits.SUMMARY, blank=True)
+    version = models.PositiveIntegerField(
+        default=0, help_text="Raised on every write to the sheet; a stale write is refused"
+    )
+
+    objects = CoScorerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "user"], name="coscorer_one_sheet_per_user"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=CoScorerRole.values), name="coscorer_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(recommendation__in=[*Recommendation.values, ""]),
+                name="coscorer_recommendation_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True) | (~Q(recommendation="") & ~Q(summary="")),
+                name="coscorer_submitted_has_recommendation",
+            ),
+            length_constraint("summary", limits.SUMMARY, model="coscorer"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} co-scoring {self.interview}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class CoScore(models.Model):
+    """One line of a co-scorer's sheet: their score and notes on one question of the interview."""
+
+    sheet = models.ForeignKey(CoScorer, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(InterviewQuestion, on_delete=models.CASCADE, related_name="co_scores")
+    score = models.PositiveSmallIntegerField(choices=Score.choices, null=True, blank=True)
+    skipped = models.BooleanField(default=False)
+    notes = bounded_text(limits.NOTES, blank=True)
+    notes_version = models.PositiveIntegerField(
+        default=0, help_text="Raised on every notes save; a save based on an older one is refused"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["item__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "item"], name="coscore_one_line_per_item"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=4)),
+                name="coscore_score_1_to_4",
+            ),
+            models.CheckConstraint(
+                condition=~(Q(skipped=True) & Q(score__isnull=False)),
+                name="coscore_skipped_has_no_score",
+            ),
+            length_constraint("notes", limits.NOTES, model="coscore"),
+        ]
+
+    def __str__(self):
+        return f"{self.sheet.user} on {self.item}"
+
+    @property
+    def state(self) -> str:
+        if self.skipped:
+            return "skipped"
+        if self.score is not None:
+            return "scored"
+        return "open"
+
+
 # Loops --------------------------------------------------------------------------------------
 
 
 class LoopStatus(models.TextChoices):
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
+
+
+class Decision(models.TextChoices):
+    """The hiring manager's decision on a loop."""
+
+    HIRE = "hire", "Hire"
+    NO_HIRE = "no_hire", "No hire"
 
 
 class LoopQuerySet(models.QuerySet):
@@ -571,6 +687,16 @@ class Loop(models.Model):
     status = models.CharField(max_length=10, choices=LoopStatus.choices, default=LoopStatus.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True, default="")
+    decided_on = models.DateField(null=True, blank=True, help_text="The day the decision was made")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_note = bounded_text(limits.AMEND_REASON, blank=True)
 
     objects = LoopQuerySet.as_manager()
 
@@ -591,6 +717,15 @@ class Loop(models.Model):
                 name="loop_one_open_per_candidate",
                 violation_error_message="This candidate already has an open loop.",
             ),
+            models.CheckConstraint(
+                condition=Q(decision__in=[*Decision.values, ""]), name="loop_decision_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="", decided_on__isnull=True)
+                | (~Q(decision="") & Q(decided_on__isnull=False)),
+                name="loop_decision_has_date",
+            ),
+            length_constraint("decision_note", limits.AMEND_REASON, model="loop"),
         ]
 
     def __str__(self):

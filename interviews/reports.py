@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from config.csv_safety import neutralise
 from questionbank.models import Kind, Score
 
-from .models import Interview, InterviewQuestion, Recommendation, can_view_all
+from .models import HIRE_RECOMMENDATIONS, Interview, InterviewQuestion, Recommendation, can_view_all
 
 # Two interviewers whose means for a topic are this far apart (or more) disagree.
 DISAGREEMENT_SPREAD = Decimal(2)
@@ -41,7 +41,6 @@ CSV_COLUMNS = [
     "notes",
     "seconds",
 ]
-HIRE_SIDE = {Recommendation.HIRE, Recommendation.STRONG_HIRE}
 
 
 def format_seconds(seconds: int | None) -> str:
@@ -353,7 +352,7 @@ class Debrief:
 
     @property
     def recommendations_split(self) -> bool:
-        sides = {e.interview.recommendation in HIRE_SIDE for e in self.columns}
+        sides = {e.interview.recommendation in HIRE_RECOMMENDATIONS for e in self.columns}
         return len(sides) > 1
 
 
