@@ -8,6 +8,8 @@ from django.template.defaultfilters import pluralize
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 
+from interviews.measuring import scores_changed
+
 from .counts import bank_changed
 from .models import KindRubric, Level, Question, Status, Topic
 from .resources import FORMATS, QuestionResource
@@ -243,6 +245,7 @@ class QuestionAdmin(ImportExportModelAdmin):
             return
         count = queryset.update(difficulty=difficulty)
         bank_changed()  # bulk writes send no signal
+        scores_changed()  # the tagged difficulty is measured
         self.message_user(
             request,
             f"Set difficulty {difficulty} on {count} question{pluralize(count)}.",
