@@ -92,7 +92,7 @@ def _levels(slugs) -> dict[str, Level]:
     return levels
 
 
-def _questions(sim: Simulation, existing: list[Question] | None) -> list[Question]:
+def _questions(sim: Simulation, existing: list[Question] | None, prefix: str) -> list[Question]:
     """The simulated questions: ``existing`` ones (their difficulty set to the simulated tag)
     or new ones, one per simulated question."""
     truth, s = sim.truth, sim.truth.settings
@@ -109,7 +109,7 @@ def _questions(sim: Simulation, existing: list[Question] | None) -> list[Questio
             topics[slug] = Topic.objects.create(name=slug.title(), slug=slug, position=position)
     made = Question.objects.bulk_create(
         Question(
-            text=f"Simulated question {q + 1}: {s.topics[q % len(s.topics)]} at tag "
+            text=f"Simulated question {prefix}{q + 1}: {s.topics[q % len(s.topics)]} at tag "
             f"{int(truth.tagged_difficulty[q])}?",
             kind=Kind.CONCEPTUAL,
             difficulty=int(truth.tagged_difficulty[q]),
@@ -149,7 +149,7 @@ def write_simulation(
     manager = User.objects.create(username=f"{prefix}-manager", first_name="Hana")
     manager.groups.add(Group.objects.get(name="Hiring managers"))
     levels = _levels(s.levels)
-    bank = _questions(sim, questions)
+    bank = _questions(sim, questions, prefix)
     rubrics = rubrics_by_kind()
     fresh = {
         q.pk: q
