@@ -433,3 +433,39 @@ def test_roles_come_from_groups_only(client, db):
     assert client.get(PAGES["agreement"]).status_code == 200
     user.groups.remove(Group.objects.get(name="Hiring managers"))
     assert client.get(PAGES["agreement"]).status_code == 403
+
+
+# -- The question's admin page -----------------------------------------------------------------
+
+
+def test_the_question_admin_page_shows_its_health_to_curators(client, world, curator):
+    result = measures.measure(ratings(), hire_rows())
+    q = next(q for q in result.questions if q.flags)
+    client.force_login(curator)
+    page = text(client.get(reverse("admin:questionbank_question_change", args=[q.question_id])))
+    assert "Health in interviews (measures)" in page
+    assert f"Times asked {q.times_asked} ({q.n_scored} scored)" in page
+    assert f"Flags {'; '.join(q.flags)}" in page
+    assert "Question health of every question" in page
+
+
+def test_a_question_never_asked_says_so(client, world, curator):
+    question = world.questions[0]
+    fresh = type(question).objects.create(text="A brand new question?", difficulty=2)
+    client.force_login(curator)
+    page = text(client.get(reverse("admin:questionbank_question_change", args=[fresh.pk])))
+    assert "Not asked in a submitted interview yet." in page
+
+
+def test_a_staff_user_without_the_role_sees_no_health(client, world):
+    staff = UserFactory(username="staffer")
+    staff.is_staff = True
+    staff.save()
+    question = world.questions[0]
+    from django.contrib.auth.models import Permission
+
+    staff.user_permissions.add(*Permission.objects.filter(codename__endswith="_question"))
+    client.force_login(staff)
+    response = client.get(reverse("admin:questionbank_question_change", args=[question.pk]))
+    assert response.status_code == 200
+    assert "Health in interviews" not in text(response)
