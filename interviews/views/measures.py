@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -216,7 +217,7 @@ def agreement(request):
             AlphaRow(f"{snapshot.person(i)} and {snapshot.person(j)}", alpha)
             for (i, j), alpha in a.by_pair.items()
         ),
-        key=lambda r: (-r.alpha.n_units, r.label),
+        key=lambda r: (not r.alpha.flagged, -r.alpha.n_units, r.label),
     )
     chart_rows = [AlphaRow("All co-scored answers", a.overall), *topic_rows]
     chart = charts.interval_chart(
@@ -241,8 +242,10 @@ def agreement(request):
         "agreement",
         overall=a.overall,
         topic_rows=topic_rows,
-        question_rows=question_rows,
-        pair_rows=pair_rows,
+        question_rows=question_rows[:AGREEMENT_ROWS],
+        more_questions=max(len(question_rows) - AGREEMENT_ROWS, 0),
+        pair_rows=pair_rows[:AGREEMENT_ROWS],
+        more_pairs=max(len(pair_rows) - AGREEMENT_ROWS, 0),
         chart=chart,
         chart_rows=chart_rows,
         exports=_export_links("agreement"),
@@ -374,6 +377,10 @@ SORTS: dict[str, tuple[str, Any]] = {
 }
 DEFAULT_SORT = "-flags"
 ANY_FLAG = "any"
+QUESTIONS_PER_PAGE = 50
+# The agreement page lists this many questions and pairs (flagged first, then the most
+# co-scored); every row is in the exports, and question health sorts by agreement.
+AGREEMENT_ROWS = 50
 
 
 class HealthFilterForm(forms.Form):
@@ -452,6 +459,7 @@ def _columns(request, sort: str) -> list[Column]:
     columns = []
     for key, (heading, _) in SORTS.items():
         query = request.GET.copy()
+        query.pop("page", None)  # a new order starts on its first page
         current = sort.lstrip("-") == key
         descending = sort.startswith("-")
         # A click sorts by the column; on the sorted column, the other way round. Numbers
@@ -521,6 +529,9 @@ def questions(request):
     ]
     rows = form.rows(all_rows)
     sort = form.sort_key()
+    page = Paginator(rows, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     template = "interviews/measures/questions.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
@@ -529,9 +540,12 @@ def questions(request):
         "questions",
         form=form,
         rows=rows,
+        page_rows=page.object_list,
+        page_obj=page,
+        query=query.urlencode(),
         n_all=len(all_rows),
         columns=_columns(request, sort),
-        chart=_difficulty_chart(rows),
+        chart=_difficulty_chart(page.object_list),
         exports=_export_links("questions"),
         admin_links=request.user.has_perm("people.use_admin"),
     )

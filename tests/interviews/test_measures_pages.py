@@ -469,3 +469,24 @@ def test_a_staff_user_without_the_role_sees_no_health(client, world):
     response = client.get(reverse("admin:questionbank_question_change", args=[question.pk]))
     assert response.status_code == 200
     assert "Health in interviews" not in text(response)
+
+
+def test_question_health_pages_keep_the_order_and_filters(client, world, monkeypatch):
+    monkeypatch.setattr("interviews.views.measures.QUESTIONS_PER_PAGE", 12)
+    client.force_login(world.hiring_manager)
+    first = client.get(PAGES["questions"], {"sort": "-asked"})
+    second = client.get(PAGES["questions"], {"sort": "-asked", "page": "2"})
+    third = client.get(PAGES["questions"], {"sort": "-asked", "page": "3"})
+    ids = row_ids(first) + row_ids(second) + row_ids(third)
+    assert [len(row_ids(r)) for r in (first, second, third)] == [12, 12, 6]
+    assert (
+        ids
+        == row_ids(client.get(PAGES["questions"], {"sort": "-asked", "page": "1"}))[:12] + ids[12:]
+    )
+    assert "30 of 30 questions asked, 13 to 24 below." in text(second)
+    assert 'href="/measures/questions/?sort=-asked&amp;page=3"' in second.content.decode()
+    # sorting again starts on the first page
+    assert (
+        "page="
+        not in re.search(r'<th scope="col"[^>]*><a href="([^"]+)"', second.content.decode())[1]
+    )
