@@ -30,7 +30,7 @@ PAGES = [
     ("calibration", "/measures/calibration/", {}),
     ("question health", "/measures/questions/", {}),
     ("question health, sorted, htmx", "/measures/questions/?sort=-discrimination", {"htmx": 1}),
-    ("question health, one flag", "/measures/questions/?flag=does+not+discriminate", {}),
+    ("question health, one flag", "/measures/questions/?flag=no-discrimination", {}),
     ("question health CSV", "/measures/questions.csv", {}),
     ("agreement JSON", "/measures/agreement.json", {}),
 ]
@@ -75,7 +75,11 @@ def figures(written) -> list[tuple[str, dict, str]]:
     items = InterviewQuestion.objects.filter(score__isnull=False).count()
     co = CoScore.objects.filter(score__isnull=False).count()
     rows.append(
-        (f"data: {len(written.interviews)} interviews, {items} scored items, {co} co-scored", {}, "")
+        (
+            f"data: {len(written.interviews)} interviews, {items} scored items, {co} co-scored",
+            {},
+            "",
+        )
     )
     rows.append(("cold: compute the measures", measure(measuring.compute, repeat=3, warm=0), ""))
 

@@ -33,13 +33,14 @@ from ..measures import Alpha, QuestionHealth
 READ_MEASURES = "interviews.read_measures"
 READ_QUESTION_HEALTH = "interviews.read_question_health"
 
-FLAGS = (
-    measures.FLAG_TOO_EASY,
-    measures.FLAG_TOO_HARD,
-    measures.FLAG_NO_DISCRIMINATION,
-    measures.FLAG_LOW_AGREEMENT,
-    measures.FLAG_OVER_TIME,
-)
+# The flags, by the short name the URL carries.
+FLAGS = {
+    "too-easy": measures.FLAG_TOO_EASY,
+    "too-hard": measures.FLAG_TOO_HARD,
+    "no-discrimination": measures.FLAG_NO_DISCRIMINATION,
+    "low-agreement": measures.FLAG_LOW_AGREEMENT,
+    "over-time": measures.FLAG_OVER_TIME,
+}
 
 
 # -- Exports: one registry read by the URL, the view and the links -----------------------------
@@ -158,10 +159,10 @@ def _context(snapshot: measuring.Snapshot, page: str, **extra) -> dict[str, Any]
 def overview(request):
     snapshot = measuring.current()
     m = snapshot.measures
-    flagged: dict[str, int] = dict.fromkeys(FLAGS, 0)
+    counts: dict[str, int] = dict.fromkeys(FLAGS.values(), 0)
     for q in m.questions:
         for flag in q.flags:
-            flagged[flag] += 1
+            counts[flag] += 1
     estimated = [x for x in m.leniency if x.estimate is not None]
     context = _context(
         snapshot,
@@ -171,7 +172,7 @@ def overview(request):
         n_topics=len(m.agreement.by_topic),
         n_estimated=len(estimated),
         n_interviewers=len(m.leniency),
-        flagged=list(flagged.items()),
+        flagged=[(slug, flag, counts[flag]) for slug, flag in FLAGS.items()],
         n_questions=len(m.questions),
         n_flagged=sum(bool(q.flags) for q in m.questions),
     )
@@ -387,15 +388,13 @@ class HealthFilterForm(forms.Form):
     flag = forms.ChoiceField(label="Flag", required=False)
     level = forms.ChoiceField(label="Level", required=False)
     topic = forms.ChoiceField(label="Topic", required=False)
+    # Set by the column headings' links; kept in a hidden field so filtering keeps the order.
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
+        widget=forms.HiddenInput,
         choices=[("", "Flags first")]
-        + [
-            (f"{sign}{key}", f"{heading} ({'highest' if sign else 'lowest'} first)")
-            for key, (heading, _) in SORTS.items()
-            for sign in ("", "-")
-        ],
+        + [(f"{sign}{key}", heading) for key, (heading, _) in SORTS.items() for sign in ("", "-")],
     )
 
     def __init__(self, *args, snapshot: measuring.Snapshot, **kwargs):
@@ -403,7 +402,7 @@ class HealthFilterForm(forms.Form):
         levels_asked = {lv for label in snapshot.questions.values() for lv in label.levels}
         topics_asked = {t for label in snapshot.questions.values() for t in label.topics}
         self.fields["flag"].choices = [("", "Any or none"), (ANY_FLAG, "Any flag")] + [
-            (f, f[:1].upper() + f[1:]) for f in FLAGS
+            (slug, flag[:1].upper() + flag[1:]) for slug, flag in FLAGS.items()
         ]
         self.fields["level"].choices = [("", "Every level")] + [
             (slug, name) for slug, name in snapshot.levels.items() if slug in levels_asked
@@ -426,7 +425,7 @@ class HealthFilterForm(forms.Form):
         if flag == ANY_FLAG:
             rows = [r for r in rows if r.q.flags]
         elif flag:
-            rows = [r for r in rows if flag in r.q.flags]
+            rows = [r for r in rows if FLAGS[flag] in r.q.flags]
         if level:
             rows = [r for r in rows if level in r.levels]
         if topic:
@@ -543,6 +542,7 @@ def questions(request):
         page_rows=page.object_list,
         page_obj=page,
         query=query.urlencode(),
+        sort=sort if request.GET.get("sort") else "",
         n_all=len(all_rows),
         columns=_columns(request, sort),
         chart=_difficulty_chart(page.object_list),
