@@ -142,7 +142,7 @@ def horizontal_bars(
 
 @dataclass(frozen=True)
 class IntervalRow:
-    """One estimate with its 95% interval: a dot on a line, under its label.
+    """One estimate with its 95% interval: a dot on a line, beside its label (on the left).
 
     ``x``/``low_x``/``high_x`` are None when there is no estimate (the label says why)."""
 
@@ -153,14 +153,16 @@ class IntervalRow:
     low_x: float | None
     high_x: float | None
     flagged: bool = False
+    height: float = 24
 
     @property
     def label_y(self) -> float:
-        return round(self.top + 11, 2)
+        """Baseline of the label, level with the interval."""
+        return round(self.top + self.height / 2 + 4, 2)
 
     @property
     def line_y(self) -> float:
-        return round(self.top + 21, 2)
+        return round(self.top + self.height / 2, 2)
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,7 @@ class IntervalChart:
     ticks: list[tuple[float, str]]  # (x, label) along the bottom axis
     reference_x: float | None  # a vertical line: the threshold, or zero
     axis_y: float
+    plot_x: float  # where the plot starts (the labels sit left of it)
 
     @property
     def view_box(self) -> str:
@@ -180,6 +183,10 @@ class IntervalChart:
     def tick_label_y(self) -> float:
         return round(self.axis_y + 14, 2)
 
+    @property
+    def missing_x(self) -> float:
+        return round(self.plot_x + 4, 2)
+
 
 def interval_chart(
     rows: Sequence[tuple[str, float | None, float | None, float | None, str, bool]],
@@ -188,20 +195,22 @@ def interval_chart(
     high: float,
     ticks: Sequence[float],
     reference: float | None = None,
-    width: float = 480,
-    row_height: float = 30,
+    width: float = 640,
+    label_width: float = 200,
+    row_height: float = 24,
     margin: float = 8,
 ) -> IntervalChart:
     """Rows of (label, estimate, interval low, interval high, text, flagged) on one scale from
     ``low`` to ``high`` (values beyond it sit on its edge), with ``ticks`` and a reference
-    line. Each row takes ``row_height``: its label and text, then the interval below them."""
+    line. Labels take the left ``label_width``; each row is ``row_height`` tall."""
     span = high - low
+    plot_x = label_width + margin
 
     def x_of(value: float | None) -> float | None:
         if value is None:
             return None
         clamped = min(max(value, low), high)
-        return round(margin + (width - 2 * margin) * (clamped - low) / span, 2)
+        return round(plot_x + (width - plot_x - margin) * (clamped - low) / span, 2)
 
     chart_rows = [
         IntervalRow(
@@ -212,6 +221,7 @@ def interval_chart(
             low_x=x_of(lo) if value is not None else None,
             high_x=x_of(hi) if value is not None else None,
             flagged=flagged,
+            height=row_height,
         )
         for i, (label, value, lo, hi, text, flagged) in enumerate(rows)
     ]
@@ -223,6 +233,7 @@ def interval_chart(
         ticks=[(x_of(t) or 0.0, _fmt(t)) for t in ticks],
         reference_x=x_of(reference),
         axis_y=axis_y,
+        plot_x=plot_x,
     )
 
 

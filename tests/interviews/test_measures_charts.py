@@ -14,18 +14,20 @@ def test_an_interval_chart_places_estimates_intervals_and_the_reference():
         high=1.0,
         ticks=[0, 0.5, 1],
         reference=0.667,
-        width=216,
-        row_height=30,
+        width=316,
+        label_width=100,
+        row_height=24,
         margin=8,
     )
     first, missing, low = chart.rows
-    assert (first.x, first.low_x, first.high_x) == (108.0, 68.0, 148.0)
-    assert (first.label_y, first.line_y) == (11.0, 21.0)
-    assert (missing.x, missing.low_x, missing.high_x, missing.top) == (None, None, None, 30)
-    assert (low.x, low.low_x, low.high_x, low.flagged) == (8.0, 8.0, 28.0, True)  # clamped
-    assert chart.ticks == [(8.0, "0"), (108.0, "0.5"), (208.0, "1")]
-    assert chart.reference_x == 141.4
-    assert (chart.axis_y, chart.height, chart.view_box) == (94, 114, "0 0 216 114")
+    assert (first.x, first.low_x, first.high_x) == (208.0, 168.0, 248.0)
+    assert (first.label_y, first.line_y) == (16.0, 12.0)
+    assert (missing.x, missing.low_x, missing.high_x, missing.top) == (None, None, None, 24)
+    assert (low.x, low.low_x, low.high_x, low.flagged) == (108.0, 108.0, 128.0, True)  # clamped
+    assert chart.ticks == [(108.0, "0"), (208.0, "0.5"), (308.0, "1")]
+    assert chart.reference_x == 241.4
+    assert (chart.axis_y, chart.height, chart.view_box) == (76, 96, "0 0 316 96")
+    assert chart.missing_x == 112
 
 
 def test_a_scatter_fans_out_equal_x_and_clamps_to_its_ranges():
