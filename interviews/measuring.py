@@ -6,6 +6,11 @@ database table, see settings) under a *scores generation*: a token that every wr
 measured value replaces. A page reads the token, then the result kept under it (two cache
 reads); a new token makes the old result unreachable, and it expires by itself.
 
+After a change the pages do not wait for the new figures: while a task computes them
+(``tasks.measures_refresh_task``, run by the worker on PostgreSQL; inline, at once, where tasks
+run immediately), they show the latest figures kept, saying they are being updated. Only when
+no figures were ever kept does a page compute them itself.
+
 Who replaces the token: ``scores_changed()``, called (it waits for the commit) by
 
 - ``services.interview_submit`` and ``services.interview_amend`` (an interviewer's sheet),
@@ -20,7 +25,7 @@ Who replaces the token: ``scores_changed()``, called (it waits for the commit) b
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -35,6 +40,10 @@ from .reports import display_name
 
 GENERATION_KEY = "measures:generation"
 RESULT_KEY = "measures:result:{generation}"
+LATEST_KEY = "measures:latest"
+COMPUTING_KEY = "measures:computing:{generation}"
+# A refresh that died is retried by the next page read after this long.
+COMPUTING_TIMEOUT = 10 * 60
 # A kept result lives a day at most (a missed invalidation heals by itself); the token a week.
 RESULT_TIMEOUT = 24 * 3600
 GENERATION_TIMEOUT = 7 * 24 * 3600
@@ -60,6 +69,7 @@ class Snapshot:
     topics: dict[str, str] = field(default_factory=dict)  # slug -> name, in the guide's order
     levels: dict[str, str] = field(default_factory=dict)  # slug -> name, by rank
     seconds: float = 0.0  # how long the computation took
+    stale: bool = False  # newer scores exist; their figures are being computed
 
     def question_text(self, pk: int) -> str:
         label = self.questions.get(pk)
@@ -90,13 +100,36 @@ def generation() -> int:
 
 
 def current() -> Snapshot:
-    """The measures of every submitted sheet: from the cache, or computed and kept there."""
+    """The measures of every submitted sheet: the kept ones of the current generation; else,
+    while a task computes those, the latest kept (marked stale); else computed here."""
     token = generation()
     key = RESULT_KEY.format(generation=token)
     snapshot = cache.get(key)
-    if snapshot is None:
-        snapshot = compute()
-        cache.set(key, snapshot, RESULT_TIMEOUT)
+    if snapshot is not None:
+        return snapshot
+    latest = cache.get(LATEST_KEY)
+    if latest is None:
+        return _compute_and_keep(token)
+    if cache.add(COMPUTING_KEY.format(generation=token), True, COMPUTING_TIMEOUT):
+        from .tasks import measures_refresh_task
+
+        measures_refresh_task.enqueue(token)  # where tasks run immediately: here and now
+        snapshot = cache.get(key)
+    return snapshot if snapshot is not None else replace(latest, stale=True)
+
+
+def refresh(token: int) -> None:
+    """Compute and keep the figures of generation ``token``, unless a newer one came since or
+    they are already kept."""
+    if generation() == token and cache.get(RESULT_KEY.format(generation=token)) is None:
+        _compute_and_keep(token)
+
+
+def _compute_and_keep(token: int) -> Snapshot:
+    snapshot = compute()
+    cache.set(RESULT_KEY.format(generation=token), snapshot, RESULT_TIMEOUT)
+    if generation() == token:
+        cache.set(LATEST_KEY, snapshot, RESULT_TIMEOUT)
     return snapshot
 
 

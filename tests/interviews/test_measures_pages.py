@@ -61,6 +61,12 @@ EXPECTED = {
 }
 
 
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """The figures' refresh runs at once, as on SQLite (PostgreSQL's worker is not running)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def world(db):
     return write_simulation(simulate(SMALL, seed=3))
@@ -345,6 +351,29 @@ def test_a_submit_invalidates_the_cached_pages(
     assert len(callbacks) >= 1
     page = text(client.get(PAGES["questions"]))
     assert "From 6 scored or skipped lines on the sheets of 2 submitted interviews" in page
+
+
+def test_after_a_change_pages_show_the_latest_figures_while_a_task_computes_the_new(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client.force_login(world.hiring_manager)
+    before = text(client.get(PAGES["questions"]))
+    assert "Updating:" not in before
+    with django_capture_on_commit_callbacks(execute=True):
+        services.candidate_erase(candidate=world.candidates[0], by=world.hiring_manager)
+    for _ in range(2):
+        page = text(client.get(PAGES["calibration"]))
+        assert "Updating: scores changed since these figures were computed." in page
+        assert "on the sheets of 200 submitted interviews" in page  # the figures before
+    [job] = default_task_backend.results  # enqueued once, not once per page read
+    assert job.task.name == "measures_refresh_task"
+    measuring.refresh(*job.args)  # what the worker does
+    page = text(client.get(PAGES["calibration"]))
+    assert "Updating:" not in page
+    assert "on the sheets of 198 submitted interviews" in page
 
 
 @pytest.mark.parametrize("write", ["amend", "erase", "merge", "question"])
