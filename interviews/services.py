@@ -970,10 +970,10 @@ def candidate_erase(
 
 def _scrub_admin_log(objects: dict) -> None:
     """Blank what the admin's log says about these objects; the rows (who, when) remain."""
+    objects = {model: ids for model, ids in objects.items() if ids}
+    content_types = ContentType.objects.get_for_models(*objects)  # one query, then cached
     for model, ids in objects.items():
-        if not ids:
-            continue
         LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(model),
+            content_type=content_types[model],
             object_id__in=[str(pk) for pk in ids],
         ).update(object_repr=ERASED, change_message="")
