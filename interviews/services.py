@@ -28,6 +28,7 @@ from webhooks.payloads import (
 )
 from webhooks.services import deliveries_forget_candidate, emit
 
+from .measuring import scores_changed
 from .models import (
     Amendment,
     Candidate,
@@ -213,6 +214,7 @@ def candidate_merge(*, keep: Candidate, duplicate: Candidate, actor=None) -> Can
         summary=f"{duplicate.name} (#{duplicate.pk})",
     )
     duplicate.delete()
+    scores_changed()  # the duplicate's interviews are now the kept candidate's
     return keep
 
 
@@ -602,6 +604,7 @@ def interview_submit(
         summary=f"Recommendation: {interview.get_recommendation_display()}",
     )
     emit(Event.SCORECARD_SUBMITTED, scorecard_payload(interview))
+    scores_changed()
     return interview
 
 
@@ -686,6 +689,7 @@ def interview_amend(
         summary=f"{len(changes)} change(s): {reason.strip()}",
     )
     emit(Event.SCORECARD_AMENDED, scorecard_amended_payload(interview, amendment))
+    scores_changed()
     return amendment
 
 
@@ -960,6 +964,7 @@ def candidate_erase(
         Event.CANDIDATE_ERASED,
         candidate_erased_payload(candidate_id=candidate_id, erased_at=record.erased_at),
     )
+    scores_changed()
     return record
 
 
