@@ -173,6 +173,8 @@ can_start_stage = is_interviewer & is_stage_interviewer
 can_manage_people = is_admin
 can_use_admin = rules.is_staff | is_curator | is_admin
 can_read_bank = has_role
+# Add and change questions (the admin's bank, the API): curators and admins.
+can_edit_bank = is_curator | is_admin
 
 
 for name, rule in {
@@ -198,5 +200,6 @@ for name, rule in {
     "interviews.hand_back_stage": can_hand_back,
     "interviews.start_stage": can_start_stage,
     "questionbank.read_bank": can_read_bank,
+    "questionbank.edit_bank": can_edit_bank,
 }.items():
     rules.add_perm(name, rule)
