@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from questionbank import services
@@ -115,7 +115,7 @@ def question_create(request, payload: QuestionIn):
         **data,
     )
     question = Question.objects.with_tags().get(pk=question.pk)
-    return 201, question_out(question, rubrics_by_kind())
+    return Status(201, question_out(question, rubrics_by_kind()))
 
 
 @router.patch(

@@ -7,11 +7,12 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from interviews import reports, services
-from interviews.models import Candidate, Interview, Loop, Status
+from interviews.models import Candidate, Interview, Loop
+from interviews.models import Status as InterviewStatus
 from people.models import AuditEvent, Verb
 from people.services import audit_record
 from questionbank.models import Level
@@ -107,7 +108,7 @@ def candidate_create(request, payload: CandidateIn):
         created_by=request.user,
         allow_duplicate_email=payload.allow_duplicate_email,
     )
-    return 201, candidate_out(candidate)
+    return Status(201, candidate_out(candidate))
 
 
 @router.get(
@@ -219,7 +220,7 @@ def loop_create(request, payload: LoopIn):
     candidate = get_object_or_404(Candidate.objects.visible_to(request.user), pk=payload.candidate)
     with transaction.atomic():
         loop = services.loop_open(candidate=candidate, hiring_manager=request.user)
-    return 201, loop_out(Loop.objects.for_api().get(pk=loop.pk))
+    return Status(201, loop_out(Loop.objects.for_api().get(pk=loop.pk)))
 
 
 # Interviews and scorecards --------------------------------------------------------------------
@@ -359,7 +360,7 @@ def scorecard_list(request, filters: Query[InterviewFilters], paging: Query[Page
     """Submitted scorecards you may read: your own; every one for hiring managers. (Another
     interviewer's scores for a candidate you interviewed: ``/candidates/{id}/scorecards``.)"""
     require(request, "interviews.read_candidates")
-    qs = _interviews(request, filters).filter(status=Status.SUBMITTED).with_items()
+    qs = _interviews(request, filters).filter(status=InterviewStatus.SUBMITTED).with_items()
     result = page(qs, paging, lambda i: i)
     _audit_reads(request.user, result["items"])
     result["items"] = [scorecard_out(i) for i in result["items"]]
@@ -374,6 +375,6 @@ def scorecard_list(request, filters: Query[InterviewFilters], paging: Query[Page
 def scorecard_detail(request, pk: int):
     require(request, "interviews.read_candidates")
     qs = Interview.objects.visible_to(request.user).with_items()
-    interview = get_object_or_404(qs, pk=pk, status=Status.SUBMITTED)
+    interview = get_object_or_404(qs, pk=pk, status=InterviewStatus.SUBMITTED)
     _audit_reads(request.user, [interview])
     return scorecard_out(interview)
