@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from .models import ApiToken, digest
@@ -57,11 +58,23 @@ def check_rate(token: ApiToken) -> None:
         raise RateLimited(retry_after=max(1, WINDOW - int(now) % WINDOW))
 
 
+def reject_nul(request) -> None:
+    """A NUL character in a JSON body (``\\u0000``) can be stored by no text column: refused
+    with a 400, as RejectNulMiddleware refuses one in a form or a query string."""
+    if request.method in ("POST", "PUT", "PATCH") and (
+        b"\\u0000" in request.body or b"\x00" in request.body
+    ):
+        raise HttpError(
+            400, "The request contains a NUL character (\\u0000), which no field accepts."
+        )
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         found = find_token(token)
         if found is None:
             return None
+        reject_nul(request)
         check_rate(found)
         touch(found)
         request.user = found.user

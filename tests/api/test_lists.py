@@ -310,3 +310,11 @@ def test_rate_limit_bookkeeping_is_a_fixed_cost(api, world, users, bank, level):
     # A read and a write of the counter: the database cache's SELECT, then its set (count of
     # rows for culling, SELECT, UPDATE, in a savepoint). Redis: one INCR.
     assert small - PINNED["/api/v1/questions"] == 6
+
+
+def test_a_nul_character_in_a_body_is_a_400_problem(api, bank):
+    response = api("curator").patch(f"/api/v1/questions/{bank[0].pk}", {"guidance": "a\x00b"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "NUL" in response.json()["detail"]
+    assert Question.objects.get(pk=bank[0].pk).guidance == bank[0].guidance
