@@ -20,7 +20,11 @@ def _without_login(patterns):
 
 api_patterns, _app, _namespace = api.urls
 api_urls = (
-    [path("docs", views.docs, name="docs"), *_without_login(api_patterns)],
+    [
+        path("docs", views.docs, name="docs"),
+        *_without_login(api_patterns),
+        path("<path:rest>", views.not_found),
+    ],
     "api",
 )
 

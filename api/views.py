@@ -13,6 +13,7 @@ from people.rules import require
 from . import services
 from .forms import TokenForm
 from .models import ApiToken
+from .problems import problem
 
 
 @require_GET
@@ -21,6 +22,12 @@ def docs(request):
     """Swagger UI over /api/v1/openapi.json, from static files only (the CSP holds: the
     initialiser is static/js/api-docs.js, reading the schema's address from the page)."""
     return render(request, "api/docs.html", {"schema_url": reverse("api:openapi-json")})
+
+
+@login_not_required
+def not_found(request, rest: str = ""):
+    """Any other address under /api/v1/: a problem, not the pages' HTML 404."""
+    return problem(404, "No such resource, or not one you may read.")
 
 
 def _tokens_page(request, *, form=None, created=None, status=200):

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -73,7 +74,7 @@ def candidate_list(request, filters: Query[CandidateFilters], paging: Query[Page
     if filters.archived is not None:
         qs = qs.archived() if filters.archived else qs.active()
     for word in (filters.q or "").split():
-        qs = qs.filter(name__icontains=word) | qs.filter(email__icontains=word)
+        qs = qs.filter(Q(name__icontains=word) | Q(email__icontains=word))
     if filters.updated_since:
         qs = qs.filter(updated_at__gte=filters.updated_since)
     return page(qs, paging, candidate_out)

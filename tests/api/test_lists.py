@@ -318,3 +318,37 @@ def test_a_nul_character_in_a_body_is_a_400_problem(api, bank):
     assert response["Content-Type"] == "application/problem+json"
     assert "NUL" in response.json()["detail"]
     assert Question.objects.get(pk=bank[0].pk).guidance == bank[0].guidance
+
+
+def test_unknown_api_addresses_are_problems_not_pages(api, db):
+    for client in (api("manager"), api(None)):
+        response = client.get("/api/v1/no-such-thing/")
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/problem+json"
+
+
+def test_token_calls_need_no_csrf_token(tokens, bank):
+    """A bearer token is no ambient credential: the API's writes are exempt from CSRF (the
+    pages' forms keep it)."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/api/v1/questions",
+        {"text": "Why does top-p sampling help?", "levels": ["engineer"], "topics": ["rag"]},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {tokens['curator']}"},
+    )
+    assert response.status_code == 201
+    # Logged in with a session but no token: the API does not take the session.
+    browser = Client(enforce_csrf_checks=True)
+    from django.contrib.auth import get_user_model
+
+    browser.force_login(get_user_model().objects.get(username="curator"))
+    assert browser.get("/api/v1/levels").status_code == 401
+
+
+def test_a_nul_character_in_a_query_is_a_400_problem(api, bank):
+    response = api("curator").get("/api/v1/questions", {"q": "a\x00b"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
