@@ -81,7 +81,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
                 return response
         return super().add_view(request, form_url, extra_context)
 
-    @admin.action(description="Revoke the selected tokens")
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
     def revoke(self, request, queryset):
         for token in queryset:
             services.token_revoke(token=token, actor=request.user)

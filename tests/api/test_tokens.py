@@ -175,3 +175,18 @@ def test_an_admin_creates_and_revokes_a_token_for_someone(users, superuser):
         {"action": "revoke", "_selected_action": [token.pk]},
     )
     _refused(ApiClient(secret).get("/api/v1/candidates"))
+
+
+def test_the_admin_role_manages_tokens_in_the_admin_and_a_curator_does_not(users):
+    admin = Client()
+    admin.force_login(users["admin"])
+    response = admin.post(
+        "/admin/api/apitoken/add/",
+        {"user": users["interviewer"].pk, "name": "For Ines", "days": "10"},
+    )
+    assert response.status_code == 200
+    assert ApiClient(response.context["new"].secret).get("/api/v1/levels").status_code == 200
+    curator = Client()
+    curator.force_login(users["curator"])
+    assert curator.get("/admin/api/apitoken/").status_code == 403
+    assert curator.get("/admin/api/apitoken/add/").status_code == 403
