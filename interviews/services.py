@@ -252,6 +252,7 @@ def interview_create(
     if stage is not None:
         stage.interview = interview
         stage.save(update_fields=["interview"])
+        Loop.objects.filter(pk=stage.loop_id).update(updated_at=timezone.now())
     if kit is not None:
         items = kit.items.select_related("question").prefetch_related("question__topics")
         _append_questions(interview, [item.question for item in items], planned=True)
