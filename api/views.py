@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from people.rules import require
@@ -24,6 +25,7 @@ def docs(request):
     return render(request, "api/docs.html", {"schema_url": reverse("api:openapi-json")})
 
 
+@csrf_exempt  # no session is used: a problem for every method, not the CSRF page
 @login_not_required
 def not_found(request, rest: str = ""):
     """Any other address under /api/v1/: a problem, not the pages' HTML 404."""

@@ -27,7 +27,7 @@ class ApiClient:
     """A test client that sends a bearer token and JSON."""
 
     def __init__(self, token: str | None):
-        self.client = Client()
+        self.client = Client(enforce_csrf_checks=True)  # as any API client: no CSRF token
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def get(self, path, data=None, **headers):

@@ -322,9 +322,12 @@ def test_a_nul_character_in_a_body_is_a_400_problem(api, bank):
 
 def test_unknown_api_addresses_are_problems_not_pages(api, db):
     for client in (api("manager"), api(None)):
-        response = client.get("/api/v1/no-such-thing/")
-        assert response.status_code == 404
-        assert response["Content-Type"] == "application/problem+json"
+        for response in (
+            client.get("/api/v1/no-such-thing/"),
+            client.patch("/api/v1/questions/-1", {"difficulty": 2}),
+        ):
+            assert response.status_code == 404
+            assert response["Content-Type"] == "application/problem+json"
 
 
 def test_token_calls_need_no_csrf_token(tokens, bank):

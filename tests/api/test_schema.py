@@ -1,7 +1,10 @@
 """The OpenAPI schema is valid OpenAPI 3.1, and schemathesis, generating requests from it
 against the app in process, finds no server error."""
 
+import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
@@ -76,3 +79,15 @@ def test_no_server_error_for_any_generated_request(world, tokens):
 
         run()
     assert len(calls) > 200
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calling the WSGI app directly sends request_started/finished, whose handler closes a
+    connection inside a transaction (the test's, on PostgreSQL): held off, as Django's test
+    client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
