@@ -1,11 +1,11 @@
 """The API's typed shapes (pydantic, through django-ninja): the OpenAPI schema is generated
 from these same classes, so the documentation cannot drift from what is answered."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
 from ninja import Field, Schema
-from pydantic import StringConstraints
+from pydantic import AfterValidator, StringConstraints
 
 from config import limits
 from interviews.models import LoopStatus, Recommendation, Status
@@ -20,6 +20,20 @@ InterviewStatusName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
 LoopStatusName = Literal[tuple(LoopStatus.values)]  # type: ignore[valid-type]
 RecommendationName = Literal[tuple(Recommendation.values)]  # type: ignore[valid-type]
 Slug = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+
+
+def _in_utc(value: datetime) -> datetime:
+    """A moment with any offset pydantic accepts (even -23:59), as UTC, which every database
+    stores; a naive one is read as UTC. Out of the representable range: invalid."""
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError as error:
+        raise ValueError("Out of the range of dates the API keeps") from error
+
+
+# A moment in a query (``updated_since``): ISO 8601, with an offset or in UTC.
+Moment = Annotated[datetime, AfterValidator(_in_utc)]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 def bounded(max_length: int, *, min_length: int = 0):
@@ -150,7 +164,7 @@ class LoopOut(Schema):
 
 
 class LoopIn(Schema):
-    candidate: int = Field(description="The candidate's id")
+    candidate: Id = Field(description="The candidate's id")
 
 
 class InterviewOut(Schema):

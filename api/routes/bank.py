@@ -1,6 +1,5 @@
 """The bank: levels, topics, questions (read: any role; create and change: curators)."""
 
-from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -15,6 +14,7 @@ from ..rules import require
 from ..schemas import (
     KindName,
     LevelOut,
+    Moment,
     Page,
     Problem,
     QuestionIn,
@@ -44,7 +44,7 @@ class QuestionFilters(Schema):
     kind: KindName | None = None
     status: QuestionStatusName | None = None
     q: str | None = Field(None, max_length=200, description="Words in the text")
-    updated_since: datetime | None = Field(None, description="Changed at or after (ISO 8601)")
+    updated_since: Moment | None = Field(None, description="Changed at or after (ISO 8601)")
 
 
 @router.get("/levels", response={200: list[LevelOut], **ERRORS}, summary="List the levels")

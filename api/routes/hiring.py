@@ -2,7 +2,7 @@
 methods as the pages (``visible_to``), object rules through people/rules.py; writes through
 the same services (which record the audit trail)."""
 
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,11 +24,13 @@ from ..schemas import (
     CandidateIn,
     CandidateOut,
     DebriefOut,
+    Id,
     InterviewOut,
     InterviewStatusName,
     LoopIn,
     LoopOut,
     LoopStatusName,
+    Moment,
     Page,
     Problem,
     ScorecardOut,
@@ -62,7 +64,7 @@ class CandidateFilters(Schema):
     level: str | None = Field(None, description="The target level's slug")
     archived: bool | None = Field(None, description="Only archived (true) or active (false)")
     q: str | None = Field(None, max_length=200, description="Words in the name or e-mail")
-    updated_since: datetime | None = None
+    updated_since: Moment | None = Field(None, description="Changed at or after (ISO 8601)")
 
 
 @router.get("/candidates", response={200: Page[CandidateOut], **ERRORS}, summary="List candidates")
@@ -186,8 +188,8 @@ def loop_out(loop: Loop) -> dict:
 
 class LoopFilters(Schema):
     status: LoopStatusName | None = None
-    candidate: int | None = None
-    updated_since: datetime | None = None
+    candidate: Id | None = None
+    updated_since: Moment | None = Field(None, description="Changed at or after (ISO 8601)")
 
 
 @router.get("/loops", response={200: Page[LoopOut], **ERRORS}, summary="List loops")
@@ -247,13 +249,13 @@ def interview_out(interview: Interview) -> dict:
 class InterviewFilters(Schema):
     status: InterviewStatusName | None = None
     level: str | None = Field(None, description="A level's slug")
-    candidate: int | None = None
+    candidate: Id | None = None
     interviewer: str | None = Field(None, description="A username")
     date_from: date | None = Field(
         None, description="Dated (scheduled, else started, else created) on or after this day"
     )
     date_to: date | None = Field(None, description="... on or before this day")
-    updated_since: datetime | None = None
+    updated_since: Moment | None = Field(None, description="Changed at or after (ISO 8601)")
 
 
 def _interviews(request, filters: InterviewFilters):

@@ -355,3 +355,14 @@ def test_a_nul_character_in_a_query_is_a_400_problem(api, bank):
     response = api("curator").get("/api/v1/questions", {"q": "a\x00b"})
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_updated_since_takes_any_offset_and_refuses_the_unrepresentable(api, bank):
+    client = api("curator")
+    odd = client.get("/api/v1/questions", {"updated_since": "2000-01-01T00:00:00-22:43"})
+    assert odd.status_code == 200 and odd.json()["count"] == 8
+    naive = client.get("/api/v1/candidates", {"updated_since": "2000-01-01T00:00:00"})
+    assert naive.status_code == 403  # a curator reads no candidates: the filter parsed
+    far = client.get("/api/v1/questions", {"updated_since": "9999-12-31T23:59:59-23:00"})
+    assert far.status_code == 422
+    assert far.json()["errors"][0]["field"] == "updated_since"

@@ -67,7 +67,7 @@ def test_no_server_error_for_any_generated_request(world, tokens):
                 assert response.status_code < 500, (
                     case.method,
                     case.formatted_path,
-                    response.text,
+                    response.status_code,
                 )
                 if response.status_code >= 400:
                     assert response.headers.get("content-type") == ["application/problem+json"], (
