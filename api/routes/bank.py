@@ -1,6 +1,5 @@
 """The bank: levels, topics, questions (read: any role; create and change: curators)."""
 
-
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
