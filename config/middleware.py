@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpResponseBadRequest
 
+from api.problems import problem
+
 NUL = "\x00"
 SESSION_STARTED = "_session_started"
 SESSION_SEEN = "_session_seen"
@@ -31,6 +33,8 @@ class RejectNulMiddleware:
             or _has_nul(request.GET)
             or (request.method == "POST" and _has_nul(request.POST))
         ):
+            if request.path.startswith("/api/"):
+                return problem(400, "The request contains a NUL character, which no field accepts.")
             return HttpResponseBadRequest(
                 "The request contains a NUL character (\\x00), which no field accepts.",
                 content_type="text/plain; charset=utf-8",

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "interviews",
     "people",
     "webhooks",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,11 @@ TASKS = {
         ]
     }
 }
+# The REST API (api/): requests a token may make per minute (then 429 with Retry-After); a
+# token's last use is written at most once a minute.
+API_RATE_PER_MINUTE = int(os.environ.get("API_RATE_PER_MINUTE", "120"))
+API_LAST_USED_RESOLUTION = 60
+
 # Seconds to connect to, and then to hear from, a webhook receiver.
 WEBHOOK_TIMEOUT_SECONDS = (
     float(os.environ.get("WEBHOOK_CONNECT_TIMEOUT", "5")),

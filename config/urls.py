@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as accounts_views
+from api.urls import api_urls
 from config.auth import AdminLoginForm, LoginForm
 
 # Four models need no sidebar of apps beside every admin page, and the question list needs its
@@ -46,6 +47,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("api/v1/", include(api_urls)),
+    path("account/api-tokens/", include("api.urls")),
     path("people/", include("people.urls")),
     path("bank/", include("questionbank.urls")),
     path("", include("interviews.urls")),

@@ -108,6 +108,7 @@ class Candidate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -651,6 +652,24 @@ class LoopQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=LoopStatus.OPEN)
 
+    def visible_to(self, user):
+        """The ``can_view_loop`` rule as a query: hiring managers read every loop, an
+        interviewer the loops with a stage assigned to them."""
+        if can_view_all(user):
+            return self
+        return self.filter(Exists(LoopStage.objects.filter(loop=OuterRef("pk"), interviewer=user)))
+
+    def for_api(self):
+        """A loop with its stages (interviewer, focus topics) in a fixed number of queries."""
+        return self.select_related("hiring_manager").prefetch_related(
+            Prefetch(
+                "stages",
+                queryset=LoopStage.objects.select_related("interviewer")
+                .prefetch_related("focus_topics")
+                .order_by("position"),
+            )
+        )
+
     def for_list(self):
         return self.select_related("candidate", "candidate__level", "hiring_manager").annotate(
             stage_count=Count("stages", distinct=True),
@@ -697,6 +716,8 @@ class Loop(models.Model):
         related_name="+",
     )
     decision_note = bounded_text(limits.AMEND_REASON, blank=True)
+    # Raised by every change of the loop or its stages: what an incremental sync asks.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = LoopQuerySet.as_manager()
 

@@ -164,7 +164,7 @@ def candidate_set_archived(*, candidate: Candidate, archived: bool, actor=None) 
     if archived == (candidate.archived_at is not None):
         return candidate
     candidate.archived_at = timezone.now() if archived else None
-    candidate.save(update_fields=["archived_at"])
+    candidate.save(update_fields=["archived_at", "updated_at"])
     verb = Verb.ARCHIVE if archived else Verb.UNARCHIVE
     audit_record(actor=actor, verb=verb, target=candidate, candidate=candidate)
     return candidate
@@ -254,6 +254,7 @@ def interview_create(
     if stage is not None:
         stage.interview = interview
         stage.save(update_fields=["interview"])
+        Loop.objects.filter(pk=stage.loop_id).update(updated_at=timezone.now())
     if kit is not None:
         items = kit.items.select_related("question").prefetch_related("question__topics")
         _append_questions(interview, [item.question for item in items], planned=True)
@@ -788,6 +789,7 @@ def stage_add(
     stage.full_clean()
     stage.save()
     stage.focus_topics.set(list(focus_topics))
+    loop.save(update_fields=["updated_at"])  # an incremental sync (API) sees the new stage
     audit_record(
         actor=actor,
         verb=Verb.ASSIGN,
@@ -822,6 +824,7 @@ def stage_reassign(*, stage: LoopStage, interviewer, actor) -> LoopStage:
     stage.interviewer = interviewer
     stage.interview = None
     stage.save(update_fields=["interviewer", "interview"])
+    Loop.objects.filter(pk=stage.loop_id).update(updated_at=timezone.now())
     audit_record(
         actor=actor,
         verb=Verb.ASSIGN,
@@ -841,6 +844,7 @@ def stage_hand_back(*, stage: LoopStage, actor) -> LoopStage:
     stage.interviewer = None
     stage.interview = None
     stage.save(update_fields=["interviewer", "interview"])
+    Loop.objects.filter(pk=stage.loop_id).update(updated_at=timezone.now())
     audit_record(
         actor=actor,
         verb=Verb.HAND_BACK,
@@ -857,7 +861,7 @@ def loop_close(*, loop: Loop, actor) -> Loop:
     _require_open(loop)
     loop.status = LoopStatus.CLOSED
     loop.closed_at = timezone.now()
-    loop.save(update_fields=["status", "closed_at"])
+    loop.save(update_fields=["status", "closed_at", "updated_at"])
     audit_record(actor=actor, verb=Verb.CLOSE_LOOP, target=loop, candidate=loop.candidate)
     return loop
 

@@ -24,6 +24,8 @@ class Verb(models.TextChoices):
     UNARCHIVE = "unarchive", "brought back"
     MERGE = "merge", "merged a duplicate into"
     ERASE = "erase", "erased"
+    UPDATE = "update", "updated"
+    REVOKE = "revoke", "revoked"
 
 
 class AuditQuerySet(models.QuerySet):

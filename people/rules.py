@@ -183,6 +183,8 @@ can_read_question_health = is_hiring_manager | is_admin | is_curator
 can_manage_people = is_admin
 can_use_admin = rules.is_staff | is_curator | is_admin
 can_read_bank = has_role
+# Add and change questions (the admin's bank, the API): curators and admins.
+can_edit_bank = is_curator | is_admin
 
 
 for name, rule in {
@@ -210,5 +212,6 @@ for name, rule in {
     "questionbank.read_bank": can_read_bank,
     "interviews.read_measures": can_read_measures,
     "interviews.read_question_health": can_read_question_health,
+    "questionbank.edit_bank": can_edit_bank,
 }.items():
     rules.add_perm(name, rule)

@@ -7,6 +7,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from people.models import Verb
+from people.services import audit_record
+
 from .counts import bank_changed
 from .guide import (
     ANCHOR_LEVELS,
@@ -32,9 +35,10 @@ def _check_tags(levels: Iterable[Level], topics: Iterable[Topic]) -> None:
 
 @transaction.atomic
 def question_create(
-    *, text: str, levels: Iterable[Level], topics: Iterable[Topic], **fields
+    *, text: str, levels: Iterable[Level], topics: Iterable[Topic], actor=None, **fields
 ) -> Question:
-    """A new question with its levels and topics; at least one of each, or nothing is written."""
+    """A new question with its levels and topics; at least one of each, or nothing is written.
+    With an ``actor`` (a curator through the API), the audit trail records who added it."""
     levels, topics = list(levels), list(topics)
     _check_tags(levels, topics)
     question = Question(text=text.strip(), **fields)
@@ -44,6 +48,72 @@ def question_create(
     question.save()
     question.levels.set(levels)
     question.topics.set(topics)
+    if actor is not None:
+        audit_record(actor=actor, verb=Verb.CREATE, target=question)
+    return question
+
+
+# The fields of a question a curator changes (the admin's form, the API).
+EDITABLE_FIELDS = frozenset(
+    {
+        "text",
+        "kind",
+        "difficulty",
+        "guidance",
+        "follow_ups",
+        "red_flags",
+        "reading",
+        "estimated_minutes",
+        "status",
+        "anchor_poor",
+        "anchor_mixed",
+        "anchor_good",
+        "anchor_excellent",
+    }
+)
+
+
+@transaction.atomic
+def question_update(
+    *,
+    question: Question,
+    actor,
+    levels: Iterable[Level] | None = None,
+    topics: Iterable[Topic] | None = None,
+    **fields,
+) -> Question:
+    """Change some fields (and/or the levels and topics) of a question under a row lock;
+    every rule of the model checked, nothing written when one fails. Recorded in the audit
+    trail with the names of the fields changed (nothing recorded when nothing changed)."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if "text" in fields:
+        fields["text"] = fields["text"].strip()
+    changed = sorted(name for name, value in fields.items() if getattr(question, name) != value)
+    for name in changed:
+        setattr(question, name, fields[name])
+    if changed:
+        question.full_clean()
+        question.save()
+    if levels is not None or topics is not None:
+        levels = list(question.levels.all()) if levels is None else list(levels)
+        topics = list(question.topics.all()) if topics is None else list(topics)
+        _check_tags(levels, topics)
+        if {x.pk for x in levels} != set(question.levels.values_list("pk", flat=True)):
+            question.levels.set(levels)
+            changed.append("levels")
+        if {x.pk for x in topics} != set(question.topics.values_list("pk", flat=True)):
+            question.topics.set(topics)
+            changed.append("topics")
+        if changed and changed[-1] in ("levels", "topics") and not set(changed) & set(fields):
+            # Only the tags changed: updated_at still tells an incremental sync.
+            question.save(update_fields=["updated_at"])
+    if changed:
+        audit_record(
+            actor=actor, verb=Verb.UPDATE, target=question, summary="changed " + ", ".join(changed)
+        )
     return question
 
 
