@@ -433,3 +433,37 @@ def test_cached_topic_counts_follow_every_edit_of_the_bank(as_curator, tags):
     response = as_curator.post(reverse("admin:questionbank_question_process_import"), fields)
     assert response.status_code == 302
     assert shown() == 3
+
+
+def test_add_question_with_likely_duplicates_takes_a_bounded_number_of_queries(
+    as_curator, tags, django_assert_num_queries
+):
+    level, topic = tags
+    make_bank(200)
+    QuestionFactory(
+        text="How does nucleus (top-p) sampling choose the next token?",
+        levels=[level],
+        topics=[topic],
+    )
+    assert as_curator.get(ADD).status_code == 200  # the form first, as a curator does
+    # session, user, the admin's savepoint, the curator's permissions (user and group), the
+    # chosen levels and topics, the likely duplicates (PostgreSQL: the trigram threshold,
+    # then the index; SQLite: the texts, then the rows found), the seven check constraints in
+    # one query (in a savepoint of their own: three statements, not 21), the unique
+    # normalized text, the savepoint's release, and the form drawn again (levels, topics)
+    with django_assert_num_queries(16):
+        response = as_curator.post(ADD, question_form(level, topic))
+    assert "Likely duplicates already in the bank" in response.content.decode()
+    assert Question.objects.count() == 201
+
+
+def test_check_constraints_are_all_reported_at_once(as_curator, tags):
+    level, topic = tags
+    response = as_curator.post(
+        ADD, question_form(level, topic, difficulty=9, estimated_minutes=500)
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Difficulty must be from 1 (easiest) to 5 (hardest)." in html
+    assert "Estimated minutes must be from 1 to 120." in html
+    assert Question.objects.count() == 0
