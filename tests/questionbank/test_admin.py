@@ -90,8 +90,9 @@ def test_changelist_columns_filters_and_search(as_curator, tags):
 
 def test_changelist_query_count_is_flat(as_curator, django_assert_num_queries, db):
     make_bank(60)
-    # 13: no second count of the whole bank beside the result count (show_full_result_count)
-    with django_assert_num_queries(13) as ctx:
+    # 12: no second count of the whole bank beside the result count (show_full_result_count),
+    # nor the bank's distinct difficulties for their filter (they are 1 to 5)
+    with django_assert_num_queries(12) as ctx:
         assert as_curator.get(CHANGELIST).status_code == 200
     count = len(ctx.captured_queries)
     make_bank(3000)
@@ -467,3 +468,14 @@ def test_check_constraints_are_all_reported_at_once(as_curator, tags):
     assert "Difficulty must be from 1 (easiest) to 5 (hardest)." in html
     assert "Estimated minutes must be from 1 to 120." in html
     assert Question.objects.count() == 0
+
+
+def test_the_difficulty_filter_offers_one_to_five_and_filters(as_curator, db):
+    make_bank(30)
+    html = as_curator.get(CHANGELIST).content.decode()
+    for d in range(1, 6):
+        assert f'href="?difficulty={d}"' in html
+    response = as_curator.get(CHANGELIST, {"difficulty": "4"})
+    shown = {q.pk for q in response.context["cl"].result_list}
+    assert shown == set(Question.objects.filter(difficulty=4).values_list("pk", flat=True))
+    assert shown and len(shown) < 30
