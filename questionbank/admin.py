@@ -139,14 +139,21 @@ class QuestionChangeList(ChangeList):
 
 
 class QuestionActionForm(ActionForm):
+    # Drawn in Python (config/widgets.py), as the list's rows: its menus hold 40 options.
+    action = forms.ChoiceField(label="Action:", widget=widgets.Select)
     difficulty = forms.TypedChoiceField(
         choices=[("", "difficulty…")] + [(d, d) for d in range(1, 6)],
         required=False,
         coerce=int,
         empty_value=None,
+        widget=widgets.Select,
     )
-    topic = forms.ModelChoiceField(Topic.objects.all(), required=False, empty_label="topic…")
-    level = forms.ModelChoiceField(Level.objects.all(), required=False, empty_label="level…")
+    topic = forms.ModelChoiceField(
+        Topic.objects.all(), required=False, empty_label="topic…", widget=widgets.Select
+    )
+    level = forms.ModelChoiceField(
+        Level.objects.all(), required=False, empty_label="level…", widget=widgets.Select
+    )
 
 
 def action_param(request, name: str):
