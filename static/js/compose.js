@@ -31,15 +31,6 @@
       if (!form || list.dataset.sortableReady) return;
       list.dataset.sortableReady = "1";
       list.classList.add("is-sortable");
-      // The handles exist only where dragging works: drawn here, not sent with every row.
-      list.querySelectorAll(":scope > li[data-item] > .item-head").forEach(function (head) {
-        var handle = document.createElement("span");
-        handle.className = "drag-handle";
-        handle.setAttribute("aria-hidden", "true");
-        handle.title = "Drag to reorder";
-        handle.textContent = "\u283f";
-        head.prepend(handle);
-      });
       Sortable.create(list, {
         handle: ".drag-handle",
         animation: 150,
