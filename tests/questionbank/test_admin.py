@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from questionbank.admin import QuestionAdmin
 from questionbank.models import Kind, KindRubric, Level, Question, Status, Topic
+from questionbank.similarity import similar_questions
 from tests.factories import LevelFactory, QuestionFactory, TopicFactory, UserFactory, make_bank
 
 CHANGELIST = reverse("admin:questionbank_question_changelist")
@@ -447,6 +448,7 @@ def test_add_question_with_likely_duplicates_takes_a_bounded_number_of_queries(
         topics=[topic],
     )
     assert as_curator.get(ADD).status_code == 200  # the form first, as a curator does
+    similar_questions("warm")  # whether pg_trgm is installed: asked once per process
     # session, user, the admin's savepoint, the curator's permissions (user and group), the
     # chosen levels and topics, the likely duplicates (PostgreSQL: the trigram threshold,
     # then the index; SQLite: the texts, then the rows found), the seven check constraints in
