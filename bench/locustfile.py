@@ -32,7 +32,19 @@ class Interviewer(HttpUser):
         self.interview, self.items = self.interviews.pop(0)
         self.position = random.randrange(len(self.items))
         self.moves = 0
-        self.client.get(f"/interviews/{self.interview}/live/", name="live page")
+        self.open_live_page()
+
+    def open_live_page(self):
+        # Not following redirects: a refused session (sent to the login page) is a failure,
+        # not a quick 200 of the login page.
+        with self.client.get(
+            f"/interviews/{self.interview}/live/",
+            name="live page",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"the live page answered {response.status_code}")
 
     @property
     def item(self):
@@ -80,4 +92,4 @@ class Interviewer(HttpUser):
 
     @task(1)
     def reload(self):
-        self.client.get(f"/interviews/{self.interview}/live/", name="live page")
+        self.open_live_page()

@@ -712,13 +712,22 @@ def throughput(port, path, *, cookies, method="GET", body=None, headers=None, se
 
 def session_cookies(user) -> tuple[str, str]:
     """A logged-in session for ``user`` without the password hash's cost: (Cookie, CSRF)."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
+    from django.contrib.auth.backends import ModelBackend
     from django.contrib.sessions.backends.db import SessionStore
     from django.middleware.csrf import _get_new_csrf_string
 
+    # The backend a password login records: one of the configured ones, or the session is
+    # refused and every request of the load lands on the login page (Django's own
+    # ModelBackend is no longer configured since the roles work).
+    backend = next(
+        path
+        for path in settings.AUTHENTICATION_BACKENDS
+        if isinstance(load_backend(path), ModelBackend)
+    )
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = backend
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.save()
     csrf = _get_new_csrf_string()

@@ -18,7 +18,7 @@ from django.utils import timezone
 from config import limits
 from people.models import AuditEvent, Verb
 from people.roles import Role, group_names
-from people.services import audit_record
+from people.services import audit_event, audit_record
 from questionbank.models import Level, Question, Topic, rubrics_by_kind
 from webhooks.models import Event
 from webhooks.payloads import (
@@ -452,7 +452,7 @@ def item_score(
 ) -> InterviewQuestion:
     """Score 1..4, skip, or clear (score None, skipped False) a question of a live interview.
 
-    The hottest write of a live interview, so one statement and its audit row: an UPDATE
+    The hottest write of a live interview, so one statement with its audit row: an UPDATE
     guarded by the interview being live, which on PostgreSQL takes a share lock on the
     interview's row (``FOR SHARE``): it waits for a submission in progress and then sees it,
     and a submission waits for it, as the row lock of the other services serializes them.
@@ -465,22 +465,17 @@ def item_score(
     if skipped and score is not None:
         raise ValidationError("A skipped question has no score.", code="score")
     now = timezone.now()
-    # The write and its audit row together (no savepoint: inside a caller's transaction they
-    # simply join it), so a score never stands without its row in the audit trail. Nothing is
-    # raised inside the block, which would break a caller's transaction.
-    with transaction.atomic(savepoint=False):
-        written = _update_while_live(item, score=score, skipped=skipped, updated_at=now)
-        if written:
-            interview = item.interview
-            what = "skipped" if skipped else (f"score {score}" if score else "score cleared")
-            audit_record(
-                actor=interview.interviewer,
-                verb=Verb.SCORE,
-                target=interview,
-                target_label=interview.title,
-                candidate_id=interview.candidate_id,
-                summary=f"Question {item.position}: {what}",
-            )
+    interview = item.interview
+    what = "skipped" if skipped else (f"score {score}" if score else "score cleared")
+    audit = audit_event(
+        actor=interview.interviewer,
+        verb=Verb.SCORE,
+        target=interview,
+        target_label=interview.title,
+        candidate_id=interview.candidate_id,
+        summary=f"Question {item.position}: {what}",
+    )
+    written = _update_while_live(item, audit=audit, score=score, skipped=skipped, updated_at=now)
     if not written:
         interview = Interview.objects.get(pk=item.interview_id)
         _require_status(interview, Status.LIVE, action="score")
@@ -489,22 +484,44 @@ def item_score(
     return item
 
 
-def _update_while_live(item: InterviewQuestion, **fields) -> bool:
-    """Write ``fields`` on the question if its interview is live, in one statement."""
+def _update_while_live(item: InterviewQuestion, *, audit: AuditEvent, **fields) -> bool:
+    """Write ``fields`` on the question if its interview is live, and ``audit`` with it.
+
+    A score never stands without its row in the audit trail. On PostgreSQL both are one
+    statement (the UPDATE in a data-modifying WITH, the INSERT of the audit row selecting from
+    what it wrote), atomic on its own: no BEGIN and COMMIT of their own around it. Elsewhere
+    two statements in one transaction (no savepoint: inside a caller's transaction they simply
+    join it; nothing is raised inside the block, which would break a caller's transaction).
+    """
     items, interviews, q = InterviewQuestion._meta, Interview._meta, connection.ops.quote_name
     columns = [q(items.get_field(name).column) for name in fields]
     lock = " FOR SHARE" if connection.features.has_select_for_update else ""
-    sql = (
+    update = (
         f"UPDATE {q(items.db_table)} SET {', '.join(f'{c} = %s' for c in columns)} "
         f"WHERE id = %s AND interview_id = %s AND EXISTS (SELECT 1 FROM {q(interviews.db_table)} "
         f"WHERE id = %s AND status = %s{lock})"
     )
     values = [items.get_field(name).get_db_prep_save(v, connection) for name, v in fields.items()]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [*values, item.pk, item.interview_id, item.interview_id, Status.LIVE.value]
-        )
-        return cursor.rowcount == 1
+    params = [*values, item.pk, item.interview_id, item.interview_id, Status.LIVE.value]
+    if connection.vendor == "postgresql":
+        audit_fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+        casts = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in audit_fields)
+        row = [f.get_db_prep_save(f.pre_save(audit, True), connection) for f in audit_fields]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH written AS ({update} RETURNING 1) "
+                f"INSERT INTO {q(AuditEvent._meta.db_table)} "
+                f"({', '.join(q(f.column) for f in audit_fields)}) SELECT {casts} FROM written",
+                [*params, *row],
+            )
+            return cursor.rowcount == 1
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(update, params)
+            written = cursor.rowcount == 1
+        if written:
+            audit.save(force_insert=True)
+    return written
 
 
 def item_save_notes(*, item: InterviewQuestion, notes: str, base_version: int) -> InterviewQuestion:

@@ -27,8 +27,33 @@ def audit_record(
     target_label: str | None = None,
 ) -> AuditEvent:
     """Append one row to the audit trail (one INSERT)."""
+    event = audit_event(
+        actor=actor,
+        verb=verb,
+        target=target,
+        candidate=candidate,
+        candidate_id=candidate_id,
+        summary=summary,
+        target_label=target_label,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_event(
+    *,
+    actor,
+    verb: str,
+    target,
+    candidate=None,
+    candidate_id: int | None = None,
+    summary: str = "",
+    target_label: str | None = None,
+) -> AuditEvent:
+    """The audit trail's row for an action, not yet written: ``audit_record`` writes it, and
+    a hot write folds it into its own statement (``interviews.services.item_score``)."""
     actor = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor,
         actor_name=_name(actor),
         verb=verb,

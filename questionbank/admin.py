@@ -1,7 +1,9 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import pluralize
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 
+from config import widgets
 from interviews.measuring import scores_changed
 
 from .counts import bank_changed
@@ -93,15 +96,66 @@ class QuestionListForm(forms.ModelForm):
             field.widget.attrs["aria-label"] = f"{field.label} of “{self.instance}”"
 
 
+class QuestionListFormSet(forms.BaseModelFormSet):
+    """The list's editable rows, their hidden ids drawn in Python as their fields are."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields[self.model._meta.pk.name].widget = widgets.HiddenInput()
+
+
+class DifficultyFilter(admin.SimpleListFilter):
+    """Difficulty 1 to 5, known in advance: not the distinct values of the whole bank (a scan
+    of 100,000 rows on every page of the list)."""
+
+    title = "difficulty"
+    parameter_name = "difficulty"
+
+    def lookups(self, request, model_admin):
+        return [(str(d), str(d)) for d in range(1, 6)]
+
+    def queryset(self, request, queryset):
+        if self.value() in {str(d) for d in range(1, 6)}:
+            return queryset.filter(difficulty=int(self.value()))
+        return queryset
+
+
+class QuestionChangeList(ChangeList):
+    """The list shows none of a question's long texts: its 50 rows are read without them."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return (
+            super()
+            .get_queryset(request, exclude_parameters)
+            .defer(
+                "guidance",
+                "follow_ups",
+                "red_flags",
+                "reading",
+                "anchor_poor",
+                "anchor_mixed",
+                "anchor_good",
+                "anchor_excellent",
+            )
+        )
+
+
 class QuestionActionForm(ActionForm):
+    # Drawn in Python (config/widgets.py), as the list's rows: its menus hold 40 options.
+    action = forms.ChoiceField(label="Action:", widget=widgets.Select)
     difficulty = forms.TypedChoiceField(
         choices=[("", "difficulty…")] + [(d, d) for d in range(1, 6)],
         required=False,
         coerce=int,
         empty_value=None,
+        widget=widgets.Select,
     )
-    topic = forms.ModelChoiceField(Topic.objects.all(), required=False, empty_label="topic…")
-    level = forms.ModelChoiceField(Level.objects.all(), required=False, empty_label="level…")
+    topic = forms.ModelChoiceField(
+        Topic.objects.all(), required=False, empty_label="topic…", widget=widgets.Select
+    )
+    level = forms.ModelChoiceField(
+        Level.objects.all(), required=False, empty_label="level…", widget=widgets.Select
+    )
 
 
 def action_param(request, name: str):
@@ -129,7 +183,7 @@ class QuestionAdmin(ImportExportModelAdmin):
     )
     list_display_links = ("short_text",)
     list_editable = ("difficulty", "status")
-    list_filter = ("status", "kind", "difficulty", "levels", "topics")
+    list_filter = ("status", "kind", DifficultyFilter, "levels", "topics")
     search_fields = ("text",)
     list_per_page = 50
     # No "N total" beside a search's count: it would count the whole bank on every search.
@@ -220,8 +274,34 @@ class QuestionAdmin(ImportExportModelAdmin):
             url,
         )
 
+    def get_changelist(self, request, **kwargs):
+        return QuestionChangeList
+
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=QuestionListForm, **kwargs)
+
+    def get_changelist_formset(self, request, **kwargs):
+        # 50 rows of editable fields: drawn in Python (config/widgets.py), not by templates.
+        return super().get_changelist_formset(
+            request,
+            formset=QuestionListFormSet,
+            widgets={
+                "difficulty": widgets.NumberInput(attrs={"class": "vIntegerField"}),
+                "status": widgets.Select,
+            },
+            **kwargs,
+        )
+
+    def action_checkbox(self, obj):
+        """Django's row checkbox, drawn in Python."""
+        checkbox = widgets.CheckboxInput(
+            {
+                "class": "action-select",
+                "aria-label": format_html("Select this object for an action - {}", str(obj)),
+            },
+            lambda value: False,
+        )
+        return checkbox.render(helpers.ACTION_CHECKBOX_NAME, str(obj.pk))
 
     def get_import_resource_kwargs(self, request, **kwargs):
         """The web form imports at most QUESTION_IMPORT_WEB_ROWS rows (a request must finish

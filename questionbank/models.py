@@ -4,6 +4,7 @@ from django.db.models.functions import Lower, Replace, Trim
 from django.urls import reverse
 
 from config import limits
+from config.constraints import OneQueryChecks
 from config.limits import bounded_text, length_constraint
 
 
@@ -212,7 +213,7 @@ class QuestionQuerySet(models.QuerySet):
         return self.active().with_tags().order_by("difficulty", "source_line", "id")
 
 
-class Question(models.Model):
+class Question(OneQueryChecks, models.Model):
     text = bounded_text(limits.QUESTION_TEXT)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CONCEPTUAL)
     difficulty = models.PositiveSmallIntegerField(default=3, help_text="1 easiest .. 5 hardest")

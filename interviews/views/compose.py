@@ -364,17 +364,26 @@ def compose(request, pk: int):
         return redirect(interview.get_absolute_url())
     fragment = None
     if request.htmx and not request.htmx.history_restore_request:
-        fragment = "interview" if request.htmx.target == "interview" else "bank"
+        target = request.htmx.target
+        fragment = target if target in ("interview", "autocompose") else "bank"
     if not any(name in request.GET for name in BANK_FILTERS):
         # No filter chosen yet: the bank starts at the interview's level, at the URL the links
         # use (a redirect to add ?level= cost every visit a round trip).
         query = request.GET.copy()
         query["level"] = interview.level.slug
         request = _with_get(request, query)
+    if fragment == "autocompose":  # the closed tool, opened
+        context = {
+            "interview": interview,
+            "autocompose_form": _autocompose_form(interview, item_count=interview.items.count()),
+            "next_url": request.get_full_path(),
+        }
+        return render(request, "interviews/compose.html#autocompose", context)
     asked = services.asked_question_ids(interview.candidate, exclude=interview)
     if fragment == "interview":
         context = {**_interview_context(interview, asked), "next_url": _next_from_get(request)}
         return render(request, "interviews/compose.html#interview", context)
+
     context = {
         **_interview_context(interview, asked),
         **_bank_context(request, interview, asked),
@@ -382,7 +391,16 @@ def compose(request, pk: int):
     }
     if fragment == "bank":  # the bank panel's results, whatever element of it asked
         return render(request, "interviews/compose.html#bank-response", context)
-    context["autocompose_form"] = _autocompose_form(interview, item_count=len(context["items"]))
+    # Auto-compose's form (a row for every topic, with the level's counts) is drawn when the
+    # tool shows open: an empty interview, or asked for (?tool=autocompose, the link that
+    # opens it without JavaScript). Closed, it loads when opened (details on demand).
+    if not context["items"] or request.GET.get("tool") == "autocompose":
+        context["autocompose_form"] = _autocompose_form(interview, item_count=len(context["items"]))
+        context["autocompose_open"] = True
+    else:
+        params = request.GET.copy()
+        params["tool"] = "autocompose"
+        context["autocompose_url"] = f"{request.path}?{params.urlencode()}"
     context["kit_form"] = SaveKitForm()
     context["nav"] = "compose"
     return render(request, "interviews/compose.html", context)

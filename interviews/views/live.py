@@ -56,25 +56,33 @@ def _owned(request, pk: int, *, items: bool = False) -> Interview:
     return runnable_or_404(request.user, qs, pk)
 
 
-def _owned_item(request, pk: int, item_pk: int) -> InterviewQuestion:
+def _owned_item(request, pk: int, item_pk: int, *, siblings: bool = False):
     """The question ``item_pk`` of the caller's interview ``pk``, with its interview and
     interviewer, if ``can_run`` holds: the rule folded into the one read (the interview is the
     caller's, who holds the interviewer role), as the hot live writes (score, notes) cannot
-    afford a query more. Refused, it asks the rules as every view does: 403 for a user with no
-    role, else 404, so nobody learns whose interview it is."""
+    afford a query more. With ``siblings``, the same read brings all the interview's questions
+    in order, sharing one interview: ``(item, items)``. Refused, it asks the rules as every
+    view does: 403 for a user with no role, else 404, so nobody learns whose interview it is."""
     user = request.user
-    item = (
+    rows = (
         InterviewQuestion.objects.select_related("interview__interviewer")
-        .filter(interview__in=Interview.objects.owned_by(user).filter(pk=pk), pk=item_pk)
+        .filter(interview__in=Interview.objects.owned_by(user).filter(pk=pk))
         .annotate(
             runner_is_interviewer=Exists(
                 Group.objects.filter(user=user.pk, name=Role.INTERVIEWER.value)
             )
         )
-        .first()
     )
+    if siblings:
+        items = list(rows.order_by("position"))
+        item = next((row for row in items if row.pk == item_pk), None)
+        if item is not None:
+            for row in items:
+                row.interview = item.interview
+    else:
+        item = rows.filter(pk=item_pk).first()
     if item is not None and (item.runner_is_interviewer or (user.is_active and user.is_superuser)):
-        return item
+        return (item, items) if siblings else item
     if not user.has_perm("people.has_role"):
         raise PermissionDenied
     raise Http404("No such interview of yours.")
@@ -184,9 +192,9 @@ def _search(interview: Interview, find: str, items) -> list[dict]:
 
 
 def _live_context(
-    interview: Interview, *, position=None, item_pk=None, find: str = "", **extra
+    interview: Interview, *, items=None, position=None, item_pk=None, find: str = "", **extra
 ) -> dict:
-    items = list(interview.items.all())
+    items = list(interview.items.all()) if items is None else items
     item = _focus_item(items, position=position, item_pk=item_pk)
     index = items.index(item) if item else 0
     context = {
@@ -282,7 +290,7 @@ def live(request, pk: int):
 @vary_on_headers("HX-Request")
 def score(request, pk: int, item_pk: int):
     """Score 1..4, skip or clear the question; htmx gets the rubric and the list entry back."""
-    item = _owned_item(request, pk, item_pk)
+    item, items = _owned_item(request, pk, item_pk, siblings=True)
     form = ScoreForm(request.POST)
     error = ""
     if form.is_valid():
@@ -301,8 +309,9 @@ def score(request, pk: int, item_pk: int):
         )
     if not request.htmx:
         return HttpResponseRedirect(_live_url(item.interview, item.position), status=303)
-    # The interview as read with the question; its questions (this one scored) in one query.
-    context = _live_context(item.interview, item_pk=item.pk, score_oob=True)
+    # The interview and its questions as read with the question (this one now scored): no
+    # query more to render them.
+    context = _live_context(item.interview, items=items, item_pk=item.pk, score_oob=True)
     response = render(request, f"{TEMPLATE}#rubric", context)
     return trigger_client_event(
         response, "scoreChanged", {"item": item.pk, "score": item.score, "skipped": item.skipped}

@@ -50,11 +50,12 @@
 
   // Remember which bank question is being added so its row keeps the focus after the bank
   // panel refreshes ("In this interview" replaces the Add button).
-  document.addEventListener("htmx:beforeRequest", function (event) {
+  // The Add buttons share one form: the question is the button's value, in the sent data.
+  document.addEventListener("htmx:configRequest", function (event) {
     var form = event.detail.elt;
     if (!form || form.tagName !== "FORM" || !form.hasAttribute("hx-post")) return;
-    var question = form.querySelector('input[name="question"]');
-    if (question) lastQuestion = question.value;
+    var question = event.detail.formData && event.detail.formData.get("question");
+    if (question) lastQuestion = question;
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {

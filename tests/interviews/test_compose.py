@@ -123,10 +123,25 @@ def test_the_composer_page_shows_the_bank_and_the_interview(as_interviewer, draf
     assert positions == sorted(positions)
     # The rest of the page: start, auto-compose, save as kit, the drag-and-drop script.
     assert f'action="{url("start", draft)}"' in body
-    assert f'action="{url("autocompose", draft)}"' in body
     assert f'action="{url("save_kit", draft)}"' in body
     assert 'id="reorder-form"' in body and "sortablejs/Sortable.min.js" in body
     assert 'hx-trigger="interviewChanged from:body"' in body
+    # Auto-compose (closed, the interview has questions) comes on demand: a link that htmx
+    # follows when the tool opens, and that opens the page with the form without JavaScript.
+    assert f'action="{url("autocompose", draft)}"' not in body
+    link = re.search(r'<a id="autocompose" class="small" href="([^"]+)#autocompose"', body)
+    tool_url = link.group(1).replace("&amp;", "&")
+    assert tool_url == url("compose", draft) + "?level=engineer&tool=autocompose"
+    assert f'hx-get="{link.group(1)}" hx-trigger="toggle once from:closest details"' in body
+    fragment = text(
+        as_interviewer.get(tool_url, headers={"HX-Request": "true", "HX-Target": "autocompose"})
+    )
+    assert "<html" not in fragment and fragment.lstrip().startswith('<section id="autocompose"')
+    assert f'action="{url("autocompose", draft)}"' in fragment
+    assert 'id="replace-count">3</span>' in fragment
+    page = text(as_interviewer.get(tool_url))
+    assert "<html" in page and f'action="{url("autocompose", draft)}"' in page
+    assert re.search(r'<details class="compose-tool-wrap" open>\s*<summary>Auto-compose', page)
 
 
 def test_the_totals_and_charts_describe_the_composition(as_interviewer, draft, bank):
@@ -869,10 +884,15 @@ def test_the_compact_bank_makes_the_composer_much_lighter(client, guide_bank, in
 # Query counts --------------------------------------------------------------------------------
 
 # session, user; the interview (with candidate and level) and its items; the ids already asked;
-# the level named in the filter; the bank's count, page, levels and topics; the topics for
-# auto-compose and their counts (cached); the filter form's levels, topics and their counts
-# (cached).
-PAGE_QUERIES = 16  # + the user's groups, read once by the rules (nav, access)
+# the level named in the filter; the bank's count, page, levels and topics; the filter form's
+# levels, topics and their counts (cached). Auto-compose's form comes on demand when the
+# interview has questions (AUTOCOMPOSE_QUERIES).
+PAGE_QUERIES = 14  # + the user's groups, read once by the rules (nav, access)
+# session, user, their groups (the rules); interview + its items; the topics for auto-compose
+# (with the loop stage's focus) and their counts at the level (cached)
+AUTOCOMPOSE_QUERIES = 7
+# an empty interview's page draws auto-compose open: + its topics and their counts (cached)
+EMPTY_PAGE_QUERIES = 16
 # the results alone: the same without the levels and auto-compose's topics, the filter's
 # topics (with their cached counts at the level) kept to update the topic choices in place
 BANK_QUERIES = 13  # + the user's groups
@@ -885,6 +905,7 @@ def test_the_composer_query_count_does_not_grow(
 ):
     client.force_login(interviewer)
     client.get(compose_url(draft))  # the topic counts into the cache
+    client.get(compose_url(draft, tool="autocompose"))  # auto-compose's counts too
     for interview, count in ((draft, 3), (big_interview, 40)):
         with django_assert_num_queries(PAGE_QUERIES):
             response = client.get(compose_url(interview))
@@ -896,6 +917,11 @@ def test_the_composer_query_count_does_not_grow(
         with django_assert_num_queries(INTERVIEW_QUERIES):
             response = client.get(compose_url(interview), headers=bank_hx("interview"))
         assert text(response).count('class="item-position"') == count
+        with django_assert_num_queries(AUTOCOMPOSE_QUERIES):
+            response = client.get(
+                compose_url(interview, tool="autocompose"), headers=bank_hx("autocompose")
+            )
+        assert f'id="replace-count">{count}</span>' in text(response)
 
 
 def test_the_composer_query_count_in_the_detailed_view(
@@ -917,7 +943,7 @@ def test_the_composer_query_count_with_repeats_shown(
 ):
     client.force_login(interviewer)
     client.get(compose_url(second_draft))  # the topic counts into the cache
-    with django_assert_num_queries(PAGE_QUERIES):
+    with django_assert_num_queries(EMPTY_PAGE_QUERIES):
         response = client.get(compose_url(second_draft, show_asked=1, q="question"))
     assert response.status_code == 200
 

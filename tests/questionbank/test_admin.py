@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from questionbank.admin import QuestionAdmin
 from questionbank.models import Kind, KindRubric, Level, Question, Status, Topic
+from questionbank.similarity import similar_questions
 from tests.factories import LevelFactory, QuestionFactory, TopicFactory, UserFactory, make_bank
 
 CHANGELIST = reverse("admin:questionbank_question_changelist")
@@ -90,8 +91,9 @@ def test_changelist_columns_filters_and_search(as_curator, tags):
 
 def test_changelist_query_count_is_flat(as_curator, django_assert_num_queries, db):
     make_bank(60)
-    # 13: no second count of the whole bank beside the result count (show_full_result_count)
-    with django_assert_num_queries(13) as ctx:
+    # 12: no second count of the whole bank beside the result count (show_full_result_count),
+    # nor the bank's distinct difficulties for their filter (they are 1 to 5)
+    with django_assert_num_queries(12) as ctx:
         assert as_curator.get(CHANGELIST).status_code == 200
     count = len(ctx.captured_queries)
     make_bank(3000)
@@ -433,3 +435,49 @@ def test_cached_topic_counts_follow_every_edit_of_the_bank(as_curator, tags):
     response = as_curator.post(reverse("admin:questionbank_question_process_import"), fields)
     assert response.status_code == 302
     assert shown() == 3
+
+
+def test_add_question_with_likely_duplicates_takes_a_bounded_number_of_queries(
+    as_curator, tags, django_assert_num_queries
+):
+    level, topic = tags
+    make_bank(200)
+    QuestionFactory(
+        text="How does nucleus (top-p) sampling choose the next token?",
+        levels=[level],
+        topics=[topic],
+    )
+    assert as_curator.get(ADD).status_code == 200  # the form first, as a curator does
+    similar_questions("warm")  # whether pg_trgm is installed: asked once per process
+    # session, user, the admin's savepoint, the curator's permissions (user and group), the
+    # chosen levels and topics, the likely duplicates (PostgreSQL: the trigram threshold,
+    # then the index; SQLite: the texts, then the rows found), the seven check constraints in
+    # one query (in a savepoint of their own: three statements, not 21), the unique
+    # normalized text, the savepoint's release, and the form drawn again (levels, topics)
+    with django_assert_num_queries(16):
+        response = as_curator.post(ADD, question_form(level, topic))
+    assert "Likely duplicates already in the bank" in response.content.decode()
+    assert Question.objects.count() == 201
+
+
+def test_check_constraints_are_all_reported_at_once(as_curator, tags):
+    level, topic = tags
+    response = as_curator.post(
+        ADD, question_form(level, topic, difficulty=9, estimated_minutes=500)
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Difficulty must be from 1 (easiest) to 5 (hardest)." in html
+    assert "Estimated minutes must be from 1 to 120." in html
+    assert Question.objects.count() == 0
+
+
+def test_the_difficulty_filter_offers_one_to_five_and_filters(as_curator, db):
+    make_bank(30)
+    html = as_curator.get(CHANGELIST).content.decode()
+    for d in range(1, 6):
+        assert f'href="?difficulty={d}"' in html
+    response = as_curator.get(CHANGELIST, {"difficulty": "4"})
+    shown = {q.pk for q in response.context["cl"].result_list}
+    assert shown == set(Question.objects.filter(difficulty=4).values_list("pk", flat=True))
+    assert shown and len(shown) < 30
