@@ -24,6 +24,9 @@ class Verb(models.TextChoices):
     UNARCHIVE = "unarchive", "brought back"
     MERGE = "merge", "merged a duplicate into"
     ERASE = "erase", "erased"
+    ADD_CO_SCORER = "add_co_scorer", "added a co-scorer to"
+    REMOVE_CO_SCORER = "remove_co_scorer", "removed a co-scorer from"
+    DECIDE = "decide", "recorded the decision on"
 
 
 class AuditQuerySet(models.QuerySet):
