@@ -99,6 +99,9 @@ def coscorer_add(*, interview: Interview, user, actor, role: str = CoScorerRole.
             {"user": f"{user.get_username()} already co-scores this interview."}, code="duplicate"
         )
     sheet = CoScorer.objects.create(interview=interview, user=user, role=role, added_by=actor)
+    CoScore.objects.bulk_create(
+        CoScore(sheet=sheet, item_id=pk) for pk in interview.items.values_list("pk", flat=True)
+    )
     audit_record(
         actor=actor,
         verb=Verb.ADD_CO_SCORER,
@@ -170,9 +173,16 @@ def coscore_score(
         raise ValidationError("A skipped question has no score.", code="score")
     sheet = _lock_sheet(sheet)
     _require_open_sheet(sheet, action="score")
-    line = _line(sheet, item)
-    line.score, line.skipped = score, skipped
-    line.save(update_fields=["score", "skipped", "updated_at"])
+    if item.interview_id != sheet.interview_id:
+        raise ValidationError("That question is not in this interview.", code="missing")
+    now = timezone.now()
+    written = CoScore.objects.filter(sheet=sheet, item=item).update(
+        score=score, skipped=skipped, updated_at=now
+    )
+    if written:
+        line = CoScore(sheet=sheet, item=item, score=score, skipped=skipped, updated_at=now)
+    else:  # a question added to the interview after the co-scorer joined
+        line = CoScore.objects.create(sheet=sheet, item=item, score=score, skipped=skipped)
     CoScorer.objects.filter(pk=sheet.pk).update(version=sheet.version + 1)
     what = "skipped" if skipped else (f"score {score}" if score else "score cleared")
     audit_record(
