@@ -83,7 +83,10 @@ class CandidateQuerySet(models.QuerySet):
                 "interviews__co_scorers",
                 queryset=CoScorer.objects.select_related("user").prefetch_related("lines"),
             ),
-            Prefetch("loops", queryset=Loop.objects.order_by("-created_at", "-id")),
+            Prefetch(
+                "loops",
+                queryset=Loop.objects.select_related("decided_by").order_by("-created_at", "-id"),
+            ),
             Prefetch(
                 "loops__stages",
                 queryset=LoopStage.objects.select_related("interviewer").order_by("position"),

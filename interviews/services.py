@@ -31,6 +31,7 @@ from webhooks.services import deliveries_forget_candidate, emit
 from .models import (
     Amendment,
     Candidate,
+    CoScorer,
     ErasureReason,
     ErasureRecord,
     Interview,
@@ -926,7 +927,7 @@ def candidate_erase(
 ) -> ErasureRecord:
     """Erase a candidate and everything about them: their loops and stages, their interviews
     with the question snapshots, scores and notes, the amendments, the text the admin's log
-    keeps about any of these (the log rows stay, reading "(erased)") and the text of their
+    keeps about any of these and the co-scorers' sheets (the log rows stay, reading "(erased)") and the text of their
     audit rows (who, what, when stay). Only anonymous counts are kept, in an ErasureRecord.
     `by` is the person who erased (None for the retention command)."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
@@ -937,6 +938,9 @@ def candidate_erase(
     )
     amendment_ids = list(
         Amendment.objects.filter(interview__in=interview_ids).values_list("pk", flat=True)
+    )
+    sheet_ids = list(
+        CoScorer.objects.filter(interview__in=interview_ids).values_list("pk", flat=True)
     )
     loop_ids = list(candidate.loops.values_list("pk", flat=True))
     stage_ids = list(LoopStage.objects.filter(loop__in=loop_ids).values_list("pk", flat=True))
@@ -954,6 +958,7 @@ def candidate_erase(
             Interview: interview_ids,
             InterviewQuestion: item_ids,
             Amendment: amendment_ids,
+            CoScorer: sheet_ids,
             Loop: loop_ids,
             LoopStage: stage_ids,
         }
@@ -967,7 +972,9 @@ def candidate_erase(
         summary=ErasureReason(reason).label,
     )
     candidate_id = candidate.pk
-    candidate.delete()  # cascades to loops, stages, interviews, their questions and amendments
+    # The delete cascades to loops, stages, interviews, their questions and amendments, and
+    # the co-scorers' sheets with their lines.
+    candidate.delete()
     # Webhook deliveries about them lose their data; receivers hear of the erasure (by id only).
     deliveries_forget_candidate(candidate_id=candidate_id)
     emit(
