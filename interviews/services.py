@@ -928,8 +928,8 @@ def candidate_erase(
     """Erase a candidate and everything about them: their loops and stages, their interviews
     with the question snapshots, scores and notes, the amendments, the co-scorers' sheets, the
     text the admin's log keeps about any of these (the log rows stay, reading "(erased)") and
-    the text of their audit rows (who, what, when stay). Only anonymous counts are kept, in an ErasureRecord.
-    `by` is the person who erased (None for the retention command)."""
+    the text of their audit rows (who, what, when stay). Only anonymous counts are kept, in an
+    ErasureRecord. `by` is the person who erased (None for the retention command)."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     interviews = list(candidate.interviews.values_list("pk", "status"))
     interview_ids = [pk for pk, _ in interviews]

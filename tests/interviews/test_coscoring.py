@@ -379,7 +379,7 @@ def test_the_co_scorer_sees_their_own_sheet_not_the_interviewers(client, sheet, 
     assert 'aria-pressed="true"' not in html  # no score of the interviewer's shows as chosen
     assert sheet_url(live, "sheet_score", first.pk) in html
     assert reverse("interviews:score", args=[live.pk, first.pk]) not in html
-    assert "data-time-url" not in html and 'data-interview="%s-co"' % live.pk in html
+    assert "data-time-url" not in html and f'data-interview="{live.pk}-co"' in html
     assert "Add an unplanned question" not in html
 
 
