@@ -81,6 +81,12 @@ class Command(BaseCommand):
         seconds = (timezone.now() - started).total_seconds()
         truth = truth_json(sim, written, seed=o["seed"])
         self.stdout.write(summary(sim, written, truth, seconds))
+        if o["password"]:
+            self.stdout.write(
+                f"Log in as {written.manager.username} (hiring manager) or "
+                f"{written.interviewers[0].username} … {written.interviewers[-1].username} "
+                f"(interviewers) with the password {o['password']}"
+            )
         if o["truth_out"]:
             o["truth_out"].write_text(json.dumps(truth, indent=1))
             self.stdout.write(f"Truth written to {o['truth_out']}")
