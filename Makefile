@@ -18,7 +18,7 @@ help:
 	@echo "make serve    production: DEBUG=false, collectstatic, check --deploy, gunicorn (needs SECRET_KEY)"
 	@echo "make test     run the whole test suite, browser journeys included (DATABASE_URL picks PostgreSQL; default SQLite)"
 	@echo "make lint     ruff check and format check"
-	@echo "make bench    performance figures (query counts and timings on a large bank)"
+	@echo "make bench    performance figures (query counts and timings on a large bank; the measures pages at 5,000 interviews)"
 	@echo "make bench-scale  the figures at 100,000 questions, under load, and a locust load test"
 	@echo "make fixture  regenerate fixtures/questionbank.json from the guide and its guidance"
 

@@ -4,6 +4,8 @@ Builds a throw-away database (SQLite file, or DATABASE_URL with a `_bench` suffi
 the real guide and a large synthetic bank, and reports timings and query counts of the main pages
 and operations. Figures, not pass/fail: the query-count rules themselves are asserted in tests.
 
+`--measures` (bench/measures.py): the measures section alone (the last one of `make bench`).
+
 `--scale` (bench/scale.py): the hot pages at 312 and at 100,000 questions side by side, their
 throughput under load against a floor page, and a locust load test of live interviews. Meant for
 PostgreSQL (DATABASE_URL); on SQLite it runs, slowly.
@@ -126,6 +128,11 @@ def main():
 
         scale.main()
         return
+    if "--measures" in sys.argv:
+        from bench import measures as measures_bench
+
+        measures_bench.main()
+        return
 
     from interviews import services
     from interviews.autocompose import autocompose_interview
@@ -242,6 +249,11 @@ def main():
     print(f"{'operation':<{width}}  {'median ms':>9}  {'best ms':>8}  {'queries':>7}  status")
     for label, median, best, queries, status in ROWS:
         print(f"{label:<{width}}  {median:9.1f}  {best:8.1f}  {queries:7d}  {status}")
+
+    # The measures pages at 5,000 interviews and 50,000 scored items (issue 13).
+    from bench import measures as measures_bench
+
+    measures_bench.main()
 
 
 if __name__ == "__main__":

@@ -135,3 +135,187 @@ def horizontal_bars(
         for i, (label, value) in enumerate(rows)
     ]
     return Chart(width=width, height=round(len(rows) * row_height - gap, 2), bars=bars)
+
+
+# -- The measures pages: intervals (a forest plot) and a scatter ---------------------------
+
+
+@dataclass(frozen=True)
+class IntervalRow:
+    """One estimate with its 95% interval: a dot on a line, beside its label (on the left).
+
+    ``x``/``low_x``/``high_x`` are None when there is no estimate (the label says why)."""
+
+    label: str
+    text: str
+    top: float
+    x: float | None
+    low_x: float | None
+    high_x: float | None
+    flagged: bool = False
+    height: float = 24
+
+    @property
+    def label_y(self) -> float:
+        """Baseline of the label, level with the interval."""
+        return round(self.top + self.height / 2 + 4, 2)
+
+    @property
+    def line_y(self) -> float:
+        return round(self.top + self.height / 2, 2)
+
+
+@dataclass(frozen=True)
+class IntervalChart:
+    width: float
+    height: float
+    rows: list[IntervalRow]
+    ticks: list[tuple[float, str]]  # (x, label) along the bottom axis
+    reference_x: float | None  # a vertical line: the threshold, or zero
+    axis_y: float
+    plot_x: float  # where the plot starts (the labels sit left of it)
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {_fmt(self.width)} {_fmt(self.height)}"
+
+    @property
+    def tick_label_y(self) -> float:
+        return round(self.axis_y + 14, 2)
+
+    @property
+    def missing_x(self) -> float:
+        return round(self.plot_x + 4, 2)
+
+
+def interval_chart(
+    rows: Sequence[tuple[str, float | None, float | None, float | None, str, bool]],
+    *,
+    low: float,
+    high: float,
+    ticks: Sequence[float],
+    reference: float | None = None,
+    width: float = 640,
+    label_width: float = 200,
+    row_height: float = 24,
+    margin: float = 8,
+) -> IntervalChart:
+    """Rows of (label, estimate, interval low, interval high, text, flagged) on one scale from
+    ``low`` to ``high`` (values beyond it sit on its edge), with ``ticks`` and a reference
+    line. Labels take the left ``label_width``; each row is ``row_height`` tall."""
+    span = high - low
+    plot_x = label_width + margin
+
+    def x_of(value: float | None) -> float | None:
+        if value is None:
+            return None
+        clamped = min(max(value, low), high)
+        return round(plot_x + (width - plot_x - margin) * (clamped - low) / span, 2)
+
+    chart_rows = [
+        IntervalRow(
+            label=label,
+            text=text,
+            top=i * row_height,
+            x=x_of(value),
+            low_x=x_of(lo) if value is not None else None,
+            high_x=x_of(hi) if value is not None else None,
+            flagged=flagged,
+            height=row_height,
+        )
+        for i, (label, value, lo, hi, text, flagged) in enumerate(rows)
+    ]
+    axis_y = round(len(rows) * row_height + 4, 2)
+    return IntervalChart(
+        width=width,
+        height=round(axis_y + 20, 2),
+        rows=chart_rows,
+        ticks=[(x_of(t) or 0.0, _fmt(t)) for t in ticks],
+        reference_x=x_of(reference),
+        axis_y=axis_y,
+        plot_x=plot_x,
+    )
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    label: str
+    flagged: bool = False
+
+
+@dataclass(frozen=True)
+class Scatter:
+    width: float
+    height: float
+    points: list[Point]
+    line: str  # polyline points "x,y x,y" (empty: none)
+    x_ticks: list[tuple[float, str]]
+    y_ticks: list[tuple[float, str]]
+    left: float
+    bottom: float
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {_fmt(self.width)} {_fmt(self.height)}"
+
+    @property
+    def right(self) -> float:
+        return self.width
+
+    @property
+    def y_label_x(self) -> float:
+        return round(self.left - 4, 2)
+
+    @property
+    def x_label_y(self) -> float:
+        return round(self.bottom + 14, 2)
+
+
+def scatter(
+    points: Sequence[tuple[float, float, str, bool]],
+    *,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    x_ticks: Sequence[float],
+    y_ticks: Sequence[float],
+    line: Sequence[tuple[float, float]] = (),
+    width: float = 480,
+    height: float = 260,
+    left: float = 34,
+    bottom_margin: float = 20,
+    spread: float = 0.0,
+) -> Scatter:
+    """(x, y, label, flagged) points on a plot; y grows upwards; values beyond a range sit on
+    its edge. ``spread`` (in x units) fans out points that share an x, in their given order,
+    so equal x values stay readable; ``line`` is drawn through its points (e.g. a fit)."""
+    plot_w, plot_h = width - left - 6, height - bottom_margin - 6
+    (x0, x1), (y0, y1) = x_range, y_range
+
+    def sx(x: float) -> float:
+        return round(left + plot_w * (min(max(x, x0), x1) - x0) / (x1 - x0), 2)
+
+    def sy(y: float) -> float:
+        return round(6 + plot_h * (1 - (min(max(y, y0), y1) - y0) / (y1 - y0)), 2)
+
+    same_x: dict[float, int] = {}
+    for x, *_ in points:
+        same_x[x] = same_x.get(x, 0) + 1
+    seen: dict[float, int] = {}
+    placed = []
+    for x, y, label, flagged in points:
+        k, n = seen.get(x, 0), same_x[x]
+        seen[x] = k + 1
+        offset = spread * ((k + 0.5) / n - 0.5) if n > 1 else 0.0
+        placed.append(Point(x=sx(x + offset), y=sy(y), label=label, flagged=flagged))
+    return Scatter(
+        width=width,
+        height=height,
+        points=placed,
+        line=" ".join(f"{_fmt(sx(x))},{_fmt(sy(y))}" for x, y in line),
+        x_ticks=[(sx(t), _fmt(t)) for t in x_ticks],
+        y_ticks=[(sy(t), _fmt(t)) for t in y_ticks],
+        left=left,
+        bottom=round(6 + plot_h, 2),
+    )

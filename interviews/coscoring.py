@@ -29,6 +29,7 @@ from webhooks.models import Event
 from webhooks.payloads import co_scorer_scorecard_payload, loop_decision_payload
 from webhooks.services import emit
 
+from .measuring import scores_changed
 from .models import (
     CoScore,
     CoScorer,
@@ -261,6 +262,7 @@ def coscorer_submit(
         summary=f"Co-scorer sheet. Recommendation: {sheet.get_recommendation_display()}",
     )
     emit(Event.SCORECARD_SUBMITTED, co_scorer_scorecard_payload(sheet))
+    scores_changed()  # a measured sheet: agreement, calibration, question health
     return sheet
 
 
@@ -315,4 +317,5 @@ def loop_decide(
             decided_on=decided_on,
         ),
     )
+    scores_changed()  # the hire rates read the loops' decisions
     return loop

@@ -28,6 +28,7 @@ from webhooks.payloads import (
 )
 from webhooks.services import deliveries_forget_candidate, emit
 
+from .measuring import scores_changed
 from .models import (
     Amendment,
     Candidate,
@@ -214,6 +215,7 @@ def candidate_merge(*, keep: Candidate, duplicate: Candidate, actor=None) -> Can
         summary=f"{duplicate.name} (#{duplicate.pk})",
     )
     duplicate.delete()
+    scores_changed()  # the duplicate's interviews are now the kept candidate's
     return keep
 
 
@@ -617,6 +619,7 @@ def interview_submit(
         summary=f"Recommendation: {interview.get_recommendation_display()}",
     )
     emit(Event.SCORECARD_SUBMITTED, scorecard_payload(interview))
+    scores_changed()
     return interview
 
 
@@ -701,6 +704,7 @@ def interview_amend(
         summary=f"{len(changes)} change(s): {reason.strip()}",
     )
     emit(Event.SCORECARD_AMENDED, scorecard_amended_payload(interview, amendment))
+    scores_changed()
     return amendment
 
 
@@ -981,15 +985,16 @@ def candidate_erase(
         Event.CANDIDATE_ERASED,
         candidate_erased_payload(candidate_id=candidate_id, erased_at=record.erased_at),
     )
+    scores_changed()
     return record
 
 
 def _scrub_admin_log(objects: dict) -> None:
     """Blank what the admin's log says about these objects; the rows (who, when) remain."""
+    objects = {model: ids for model, ids in objects.items() if ids}
+    content_types = ContentType.objects.get_for_models(*objects)  # one query, then cached
     for model, ids in objects.items():
-        if not ids:
-            continue
         LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(model),
+            content_type=content_types[model],
             object_id__in=[str(pk) for pk in ids],
         ).update(object_repr=ERASED, change_message="")

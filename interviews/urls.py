@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import candidates, compose, coscore, find, home, live, loops, scorecard
+from .views import candidates, compose, coscore, find, home, live, loops, measures, scorecard
 
 app_name = "interviews"
 urlpatterns = [
@@ -68,4 +68,10 @@ urlpatterns = [
     path("interviews/<int:pk>/", scorecard.scorecard, name="scorecard"),
     path("interviews/<int:pk>/amend/", scorecard.amend, name="amend"),
     path("interviews/<int:pk>/export.<str:fmt>", scorecard.export, name="export"),
+    # measures: agreement, calibration, question health, their exports
+    path("measures/", measures.overview, name="measures"),
+    path("measures/agreement/", measures.agreement, name="measures_agreement"),
+    path("measures/calibration/", measures.calibration, name="measures_calibration"),
+    path("measures/questions/", measures.questions, name="measures_questions"),
+    path("measures/<str:name>.<str:fmt>", measures.export, name="measures_export"),
 ]

@@ -11,6 +11,7 @@ every rule. Roles are groups (people/roles.py): a user may hold several.
 - Co-scorers (interviewers added to someone else's interview) score it on their own sheet; like
   everyone, they see the others' scores only once their own sheet is submitted.
 - Curators keep the bank in the admin. Admins manage people and read the audit trail.
+- The measures: hiring managers and admins read them all, curators question health only.
 - A user with no role reads nothing: the dashboard says whom to ask, every other page is 403.
 """
 
@@ -203,6 +204,15 @@ can_hand_back = is_stage_interviewer
 can_start_stage = is_interviewer & is_stage_interviewer
 
 
+# Measures (issue 13) -------------------------------------------------------------------------
+
+# Agreement, calibration and the overview: hiring managers and admins. Question health also
+# for curators (on its page and on the question's admin page): it tells them which questions
+# to fix. Interviewers see no measure: not even their own leniency.
+can_read_measures = is_hiring_manager | is_admin
+can_read_question_health = is_hiring_manager | is_admin | is_curator
+
+
 # People, the admin, the bank -----------------------------------------------------------------
 
 can_manage_people = is_admin
@@ -236,5 +246,7 @@ for name, rule in {
     "interviews.hand_back_stage": can_hand_back,
     "interviews.start_stage": can_start_stage,
     "questionbank.read_bank": can_read_bank,
+    "interviews.read_measures": can_read_measures,
+    "interviews.read_question_health": can_read_question_health,
 }.items():
     rules.add_perm(name, rule)

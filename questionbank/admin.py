@@ -5,8 +5,11 @@ from django.contrib.admin.helpers import ActionForm
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
+
+from interviews.measuring import scores_changed
 
 from .counts import bank_changed
 from .models import KindRubric, Level, Question, Status, Topic
@@ -160,6 +163,63 @@ class QuestionAdmin(ImportExportModelAdmin):
         ("Provenance", {"fields": ("source", "source_line", "created_at", "updated_at")}),
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "measured_health")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and request.user.has_perm("interviews.read_question_health"):
+            health = ("Health in interviews (measures)", {"fields": ("measured_health",)})
+            fieldsets = (fieldsets[0], health, *fieldsets[1:])
+        return fieldsets
+
+    @admin.display(description="Measured")
+    def measured_health(self, obj):
+        """The question's row of the question health page (the cached measures), its flags
+        and a link to the page; shown to whoever may read question health."""
+        from interviews.views.measures import question_health
+
+        snapshot, q = question_health(obj.pk)
+        url = f"{reverse('interviews:measures_questions')}?sort=question#question-{obj.pk}"
+        if q is None:
+            return format_html(
+                'Not asked in a submitted interview yet. <a href="{}">Question health</a>',
+                url,
+            )
+
+        def fixed(value, fmt="{:.2f}"):
+            return "–" if value is None else fmt.format(value)
+
+        n = sum(m.n for m in q.mean_by_level.values())
+        mean = sum(m.n * m.mean for m in q.mean_by_level.values()) / n if n else None
+        rows = [
+            ("Times asked", f"{q.times_asked} ({q.n_scored} scored)"),
+            ("Mean score", fixed(mean)),
+            (
+                "Difficulty",
+                f"tagged {q.tagged_difficulty}; fitted {fixed(q.difficulty, '{:+.2f}')} points, "
+                f"its tag predicts {fixed(q.expected_difficulty, '{:+.2f}')}",
+            ),
+            ("Discrimination", fixed(q.discrimination)),
+            ("Skipped", f"{q.skip_rate:.0%}"),
+            (
+                "Minutes",
+                f"median {fixed(q.median_minutes, '{:.1f}')}, estimate {q.estimated_minutes}",
+            ),
+            (
+                "Agreement",
+                f"alpha {fixed(q.agreement.value)} on {q.agreement.n_units} co-scored answers",
+            ),
+            ("Flags", "; ".join(q.flags) or "none"),
+        ]
+        return format_html(
+            '<table class="question-health"><tbody>{}</tbody></table>'
+            '<p>As of {} UTC. <a href="{}">Question health of every question</a></p>',
+            format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows),
+            f"{snapshot.computed_at:%Y-%m-%d %H:%M}",
+            url,
+        )
+
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=QuestionListForm, **kwargs)
 
@@ -243,6 +303,7 @@ class QuestionAdmin(ImportExportModelAdmin):
             return
         count = queryset.update(difficulty=difficulty)
         bank_changed()  # bulk writes send no signal
+        scores_changed()  # the tagged difficulty is measured
         self.message_user(
             request,
             f"Set difficulty {difficulty} on {count} question{pluralize(count)}.",

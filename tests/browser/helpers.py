@@ -17,7 +17,14 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
 # The few screenshots the README shows, rewritten when DOCS_SCREENSHOTS=1 (then optimized by
 # hand: pngquant --quality 60-85 --skip-if-larger --ext .png --force docs/screenshots/*.png).
 DOCS_SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
-DOCS = {"composer": ("desktop",), "live": ("desktop", "phone"), "scorecard": ("desktop",)}
+DOCS = {
+    "composer": ("desktop",),
+    "live": ("desktop", "phone"),
+    "scorecard": ("desktop",),
+    "measures-agreement": ("desktop",),
+    "measures-calibration": ("desktop",),
+    "measures-questions": ("desktop",),
+}
 DOCS_HEIGHT = 900
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}

@@ -24,9 +24,7 @@ def score_by_keyboard(page, items, scores) -> None:
     for i, (item, score) in enumerate(zip(items, scores, strict=True)):
         expect_position(page, i + 1)
         page.keyboard.press(str(score))
-        expect(page.locator(f"#score-{item.pk}-{score}")).to_have_attribute(
-            "aria-pressed", "true"
-        )
+        expect(page.locator(f"#score-{item.pk}-{score}")).to_have_attribute("aria-pressed", "true")
         if i + 1 < len(items):
             page.keyboard.press("n")
 
@@ -108,9 +106,7 @@ def test_a_co_scorer_scores_the_same_interview_and_the_debrief_compares(
     expect(compared.get_by_role("columnheader", name="cole")).to_be_visible()
     expect(compared.locator("tr.disagree")).to_have_count(2)
     agreement = manager.locator("#agreement")
-    expect(agreement.get_by_role("row", name=re.compile("Agree exactly"))).to_contain_text(
-        "1 of 3"
-    )
+    expect(agreement.get_by_role("row", name=re.compile("Agree exactly"))).to_contain_text("1 of 3")
     expect(agreement).to_contain_text("too few units")
     check_page(manager, "debrief co-scored")
 

@@ -596,3 +596,19 @@ def test_erasing_the_candidate_removes_the_co_scorers_sheets(sheet, live, hiring
     assert (record.interviews, record.questions) == (1, 3)  # the sheets are not questions
     assert not CoScorer.objects.exists() and not CoScore.objects.exists()
     assert not AuditEvent.objects.filter(summary__contains="Co summary").exists()
+
+
+def test_a_submitted_sheet_and_a_decision_renew_the_measures(
+    sheet, live, hiring_manager, django_capture_on_commit_callbacks
+):
+    from interviews import measuring
+
+    before = measuring.generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        coscoring.coscorer_submit(
+            sheet=sheet, recommendation="hire", summary="s", allow_unscored=True
+        )
+    after_sheet = measuring.generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        coscoring.loop_decide(loop=live.stage.loop, decision="hire", actor=hiring_manager)
+    assert len({before, after_sheet, measuring.generation()}) == 3
