@@ -254,9 +254,9 @@ def test_erasure_runs_a_bounded_number_of_queries(
     # a savepoint of its own. The erasure: the ids of the interviews, their questions,
     # amendments, co-scorer sheets, loops and stages; the record; the admin log's content types
     # (one query, cleared first so the count does not depend on the test before) and its text
-    # about each kind of object; the audit rows' text blanked and the erasure audited; then the delete's
-    # cascade, one statement per table however many rows (co-scorer sheets and their lines,
-    # amendments, focus topics, stages, questions, interviews, loops, the audit rows'
+    # about each kind of object; the audit rows' text blanked and the erasure audited; then the
+    # delete's cascade, one statement per table however many rows (co-scorer sheets and their
+    # lines, amendments, focus topics, stages, questions, interviews, loops, the audit rows'
     # candidate).
     ContentType.objects.clear_cache()
     with django_assert_num_queries(39):
