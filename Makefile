@@ -10,10 +10,11 @@ WORKERS ?= 3
 # takes about 10 s to confirm).
 TIMEOUT ?= 60
 
-.PHONY: help install install-test run serve migrate bank login test test-fast test-browser lint format bench bench-scale fixture check-compose clean
+.PHONY: help install install-test run demo serve migrate bank login test test-fast test-browser lint format bench bench-scale fixture check-compose clean
 
 help:
 	@echo "make run      set up (venv, deps, migrate, bank, login) and serve on http://$(HOST):$(PORT)"
+	@echo "make demo     a simulated organisation (demo.sqlite3): loops, co-scored interviews, decisions; serves it"
 	@echo "make serve    production: DEBUG=false, collectstatic, check --deploy, gunicorn (needs SECRET_KEY)"
 	@echo "make test     run the whole test suite, browser journeys included (DATABASE_URL picks PostgreSQL; default SQLite)"
 	@echo "make lint     ruff check and format check"
@@ -50,6 +51,24 @@ login: migrate
 
 run: bank login
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# A simulated organisation in its own SQLite database (the real one is untouched): the bank,
+# simulate_hiring with a fixed seed (its truth in demo-truth.json), the logins it prints.
+DEMO_DB ?= demo.sqlite3
+DEMO_SEED ?= 13
+DEMO_CANDIDATES ?= 300
+DEMO_PASSWORD ?= interview-kit-demo
+DEMO_ENV := DATABASE_URL=sqlite:///$(abspath $(DEMO_DB))
+
+demo: install
+	rm -f $(DEMO_DB)
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
+	$(DEMO_ENV) $(PY) manage.py load_bank
+	$(DEMO_ENV) $(PY) manage.py simulate_hiring --seed $(DEMO_SEED) --candidates $(DEMO_CANDIDATES) \
+		--interviewers 12 --questions-per-interview 6 --co-scored-share 0.3 \
+		--password $(DEMO_PASSWORD) --truth-out demo-truth.json
+	$(DEMO_ENV) $(PY) manage.py ensure_login --host $(HOST) --port $(PORT)
+	$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production as the README's "Production" section has it: the environment says the rest
 # (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, the HTTPS settings).

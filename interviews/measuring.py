@@ -17,9 +17,9 @@ Who replaces the token: ``scores_changed()``, called (it waits for the commit) b
 - ``services.candidate_erase`` and ``services.candidate_merge`` (candidates leave or join),
 - a question's save (its tagged difficulty is measured; connected in ``apps.py``) and the
   admin's bulk difficulty change (no signal),
-- and it MUST be called too by every service that submits or amends a co-scorer's sheet and by
-  the one that records (or changes) a loop's decision: those change the agreement, the
-  calibration and the hire rates.
+- ``coscoring.coscorer_submit`` (a co-scorer's sheet) and ``coscoring.loop_decide`` (a loop's
+  decision, recorded or changed): those change the agreement, the calibration and the hire
+  rates.
 """
 
 from __future__ import annotations

@@ -79,7 +79,14 @@ class CandidateQuerySet(models.QuerySet):
                 "interviews",
                 queryset=Interview.objects.with_items().order_by("created_at", "id"),
             ),
-            Prefetch("loops", queryset=Loop.objects.order_by("-created_at", "-id")),
+            Prefetch(
+                "interviews__co_scorers",
+                queryset=CoScorer.objects.select_related("user").prefetch_related("lines"),
+            ),
+            Prefetch(
+                "loops",
+                queryset=Loop.objects.select_related("decided_by").order_by("-created_at", "-id"),
+            ),
             Prefetch(
                 "loops__stages",
                 queryset=LoopStage.objects.select_related("interviewer").order_by("position"),
@@ -87,13 +94,14 @@ class CandidateQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user):
-        """Hiring managers read every candidate; an interviewer those whose loop assigns them
-        or whom they interviewed."""
+        """Hiring managers read every candidate; an interviewer those whose loop assigns them,
+        whom they interviewed or whose interview they co-score."""
         if can_view_all(user):
             return self
         return self.filter(
             Exists(LoopStage.objects.filter(loop__candidate=OuterRef("pk"), interviewer=user))
             | Exists(Interview.objects.filter(candidate=OuterRef("pk"), interviewer=user))
+            | Exists(CoScorer.objects.filter(interview__candidate=OuterRef("pk"), user=user))
         )
 
 

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from config.csv_safety import neutralise
 from questionbank.models import Kind, Score
 
+from .measures import alpha_ordinal
 from .models import HIRE_RECOMMENDATIONS, Interview, InterviewQuestion, Recommendation, can_view_all
 
 # Two interviewers whose means for a topic are this far apart (or more) disagree.
@@ -306,6 +307,133 @@ def amendment_rows(amendments) -> list[dict]:
 
 
 @dataclass
+class SheetLine:
+    """One question on a co-scorer's sheet, shaped like an interview question for templates."""
+
+    item: InterviewQuestion
+    score: int | None
+    skipped: bool
+    notes: str
+
+    @property
+    def score_label(self) -> str:
+        return Score(self.score).label if self.score else ""
+
+
+@dataclass
+class CoSheet:
+    """A co-scorer's submitted sheet as the scorecard and the debrief show it."""
+
+    sheet: object  # CoScorer
+    lines: list[SheetLine]
+    overall: Mean
+
+    @property
+    def name(self) -> str:
+        return display_name(self.sheet.user)
+
+
+def build_co_sheet(sheet, items) -> CoSheet:
+    """``sheet`` with its lines loaded, over the interview's questions ``items``."""
+    by_item = {line.item_id: line for line in sheet.lines.all()}
+    lines = []
+    for item in items:
+        line = by_item.get(item.pk)
+        lines.append(
+            SheetLine(
+                item=item,
+                score=line.score if line else None,
+                skipped=line.skipped if line else False,
+                notes=line.notes if line else "",
+            )
+        )
+    overall = Mean([line.score for line in lines if line.score is not None])
+    return CoSheet(sheet=sheet, lines=lines, overall=overall)
+
+
+# Two sheets whose scores of a question are this far apart (or more) are marked as differing.
+SHEET_SPREAD = 2
+
+
+@dataclass
+class ComparisonRow:
+    item: InterviewQuestion
+    cells: list[str]  # per sheet: "3", "skipped" or ""
+    spread: int | None
+
+    @property
+    def differs(self) -> bool:
+        return self.spread is not None and self.spread >= SHEET_SPREAD
+
+
+@dataclass
+class Comparison:
+    """Every revealed sheet of one interview side by side, per question."""
+
+    names: list[str]
+    rows: list[ComparisonRow]
+
+    @property
+    def differing(self) -> int:
+        return sum(1 for row in self.rows if row.differs)
+
+
+def _cell(score: int | None, skipped: bool) -> str:
+    return str(score) if score is not None else ("skipped" if skipped else "")
+
+
+def build_comparison(interview: Interview, own_revealed: bool, sheets: list[CoSheet]):
+    """The interview's revealed sheets per question (None for fewer than two sheets)."""
+    if len(sheets) + own_revealed < 2:
+        return None
+    items = list(interview.items.all())
+    names = ([display_name(interview.interviewer)] if own_revealed else []) + [
+        s.name for s in sheets
+    ]
+    rows = []
+    for i, item in enumerate(items):
+        pairs = [(item.score, item.skipped)] if own_revealed else []
+        pairs += [(s.lines[i].score, s.lines[i].skipped) for s in sheets]
+        scores = [score for score, _ in pairs if score is not None]
+        spread = max(scores) - min(scores) if len(scores) >= 2 else None
+        rows.append(ComparisonRow(item=item, cells=[_cell(*p) for p in pairs], spread=spread))
+    return Comparison(names=names, rows=rows)
+
+
+@dataclass
+class CandidateAgreement:
+    """How the sheets on a candidate agree: questions scored by two or more raters, how many
+    agree exactly and within one point, and Krippendorff's ordinal alpha over them."""
+
+    units: int
+    exact: int
+    within_one: int
+    alpha: object  # measures.Alpha
+    too_few: bool
+
+
+# Below this many co-scored questions the debrief shows no alpha ("too few units").
+MIN_AGREEMENT_UNITS = 5
+
+
+def candidate_agreement(rows) -> CandidateAgreement:
+    """From ``ratings.ratings(interviews=...)`` rows (``measures.Rating``)."""
+    by_unit: dict[tuple[int, int], dict[int, int]] = {}
+    for r in rows:
+        if r.score is not None:
+            by_unit.setdefault((r.candidate_id, r.question_id), {})[r.interviewer_id] = r.score
+    spreads = [max(s.values()) - min(s.values()) for s in by_unit.values() if len(s) >= 2]
+    too_few = len(spreads) < MIN_AGREEMENT_UNITS
+    return CandidateAgreement(
+        units=len(spreads),
+        exact=sum(1 for s in spreads if s == 0),
+        within_one=sum(1 for s in spreads if s <= 1),
+        alpha=None if too_few else alpha_ordinal(rows),
+        too_few=too_few,
+    )
+
+
+@dataclass
 class DebriefEntry:
     interview: Interview
     own: bool
@@ -314,6 +442,11 @@ class DebriefEntry:
     scorecard: Scorecard | None
     # May the viewer open the interview's own page (scorecard, composer, live)?
     linkable: bool
+    # The co-scorers' submitted sheets the viewer may see, and every revealed sheet per question.
+    sheets: list[CoSheet] = field(default_factory=list)
+    comparison: Comparison | None = None
+    # The viewer's own co-scorer sheet on this interview (whatever its state).
+    my_sheet: object = None
 
 
 @dataclass
@@ -345,6 +478,10 @@ class Debrief:
     @property
     def hidden_count(self) -> int:
         return sum(1 for e in self.entries if not e.revealed and e.interview.is_submitted)
+
+    @property
+    def co_scored(self) -> bool:
+        return any(e.sheets for e in self.entries)
 
     @property
     def recommendations(self) -> list[str]:
@@ -383,6 +520,12 @@ def build_debrief(interviews: list[Interview], user, *, candidate=None) -> Debri
     for interview in interviews:
         is_own = interview.interviewer_id == user.pk
         revealed = interview.is_submitted and (is_own or unlocked)
+        co = list(interview.co_scorers.all())
+        sheets = [
+            build_co_sheet(s, list(interview.items.all()))
+            for s in co
+            if s.is_submitted and (s.user_id == user.pk or unlocked)
+        ]
         entries.append(
             DebriefEntry(
                 interview=interview,
@@ -390,6 +533,9 @@ def build_debrief(interviews: list[Interview], user, *, candidate=None) -> Debri
                 revealed=revealed,
                 scorecard=build_scorecard(interview) if revealed else None,
                 linkable=is_own or (sees_all and interview.is_submitted),
+                sheets=sheets,
+                comparison=build_comparison(interview, revealed, sheets),
+                my_sheet=next((s for s in co if s.user_id == user.pk), None),
             )
         )
     columns = [e for e in entries if e.revealed]
@@ -412,7 +558,7 @@ def build_debrief(interviews: list[Interview], user, *, candidate=None) -> Debri
         entries=entries,
         unlocked=unlocked,
         sees_all=sees_all,
-        has_own=bool(own),
+        has_own=bool(own) or any(e.my_sheet is not None for e in entries),
         columns=columns,
         rows=rows,
         overall=overall,

@@ -32,6 +32,7 @@ from .measuring import scores_changed
 from .models import (
     Amendment,
     Candidate,
+    CoScorer,
     ErasureReason,
     ErasureRecord,
     Interview,
@@ -585,6 +586,20 @@ def item_add_time(*, item: InterviewQuestion, seconds: int) -> InterviewQuestion
 
 
 @transaction.atomic
+def interview_add_times(*, interview: Interview, seconds: dict[int, int]) -> None:
+    """Add seconds spent to several questions at once (``{item id: seconds}``, each 0 to
+    3600 a call as ``item_add_time``): one lock and one update, for imports and simulations."""
+    interview = _lock(interview)
+    _require_status(interview, Status.LIVE, action="record time")
+    items = interview.items.in_bulk(list(seconds))
+    if len(items) != len(seconds):
+        raise ValidationError("That question is not in this interview.", code="missing")
+    for pk, value in seconds.items():
+        items[pk].seconds_spent += max(0, min(int(value), 3600))
+    InterviewQuestion.objects.bulk_update(items.values(), ["seconds_spent"])
+
+
+@transaction.atomic
 def interview_submit(
     *, interview: Interview, recommendation: str, summary: str, allow_unscored: bool = False
 ) -> Interview:
@@ -936,10 +951,10 @@ def candidate_erase(
     *, candidate: Candidate, by=None, reason: str = ErasureReason.REQUEST
 ) -> ErasureRecord:
     """Erase a candidate and everything about them: their loops and stages, their interviews
-    with the question snapshots, scores and notes, the amendments, the text the admin's log
-    keeps about any of these (the log rows stay, reading "(erased)") and the text of their
-    audit rows (who, what, when stay). Only anonymous counts are kept, in an ErasureRecord.
-    `by` is the person who erased (None for the retention command)."""
+    with the question snapshots, scores and notes, the amendments, the co-scorers' sheets, the
+    text the admin's log keeps about any of these (the log rows stay, reading "(erased)") and
+    the text of their audit rows (who, what, when stay). Only anonymous counts are kept, in an
+    ErasureRecord. `by` is the person who erased (None for the retention command)."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     interviews = list(candidate.interviews.values_list("pk", "status"))
     interview_ids = [pk for pk, _ in interviews]
@@ -948,6 +963,9 @@ def candidate_erase(
     )
     amendment_ids = list(
         Amendment.objects.filter(interview__in=interview_ids).values_list("pk", flat=True)
+    )
+    sheet_ids = list(
+        CoScorer.objects.filter(interview__in=interview_ids).values_list("pk", flat=True)
     )
     loop_ids = list(candidate.loops.values_list("pk", flat=True))
     stage_ids = list(LoopStage.objects.filter(loop__in=loop_ids).values_list("pk", flat=True))
@@ -965,6 +983,7 @@ def candidate_erase(
             Interview: interview_ids,
             InterviewQuestion: item_ids,
             Amendment: amendment_ids,
+            CoScorer: sheet_ids,
             Loop: loop_ids,
             LoopStage: stage_ids,
         }
@@ -978,7 +997,9 @@ def candidate_erase(
         summary=ErasureReason(reason).label,
     )
     candidate_id = candidate.pk
-    candidate.delete()  # cascades to loops, stages, interviews, their questions and amendments
+    # The delete cascades to loops, stages, interviews, their questions and amendments, and
+    # the co-scorers' sheets with their lines.
+    candidate.delete()
     # Webhook deliveries about them lose their data; receivers hear of the erasure (by id only).
     deliveries_forget_candidate(candidate_id=candidate_id)
     emit(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import candidates, compose, find, home, live, loops, measures, scorecard
+from .views import candidates, compose, coscore, find, home, live, loops, measures, scorecard
 
 app_name = "interviews"
 urlpatterns = [
@@ -44,6 +44,26 @@ urlpatterns = [
     path("interviews/<int:pk>/items/<int:item_pk>/notes/", live.notes, name="notes"),
     path("interviews/<int:pk>/items/<int:item_pk>/time/", live.record_time, name="record_time"),
     path("interviews/<int:pk>/submit/", live.submit, name="submit"),
+    # co-scoring: who co-scores, the co-scorer's own sheet
+    path("interviews/<int:pk>/co-scorers/", coscore.co_scorers, name="co_scorers"),
+    path(
+        "interviews/<int:pk>/co-scorers/<int:sheet_pk>/remove/",
+        coscore.co_scorer_remove,
+        name="co_scorer_remove",
+    ),
+    path("interviews/<int:pk>/sheet/", coscore.sheet, name="sheet"),
+    path(
+        "interviews/<int:pk>/sheet/items/<int:item_pk>/score/",
+        coscore.sheet_score,
+        name="sheet_score",
+    ),
+    path(
+        "interviews/<int:pk>/sheet/items/<int:item_pk>/notes/",
+        coscore.sheet_notes,
+        name="sheet_notes",
+    ),
+    path("interviews/<int:pk>/sheet/submit/", coscore.sheet_submit, name="sheet_submit"),
+    path("loops/<int:pk>/decision/", loops.loop_decision, name="loop_decision"),
     # scorecard, amend, exports, debrief
     path("interviews/<int:pk>/", scorecard.scorecard, name="scorecard"),
     path("interviews/<int:pk>/amend/", scorecard.amend, name="amend"),

@@ -26,6 +26,9 @@ class Verb(models.TextChoices):
     ERASE = "erase", "erased"
     UPDATE = "update", "updated"
     REVOKE = "revoke", "revoked"
+    ADD_CO_SCORER = "add_co_scorer", "added a co-scorer to"
+    REMOVE_CO_SCORER = "remove_co_scorer", "removed a co-scorer from"
+    DECIDE = "decide", "recorded the decision on"
 
 
 class AuditQuerySet(models.QuerySet):

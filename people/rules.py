@@ -8,6 +8,8 @@ every rule. Roles are groups (people/roles.py): a user may hold several.
   (or whose loop they manage as hiring manager).
 - Hiring managers read every candidate, scorecard and debrief, open loops and assign
   interviewers; they compose and run interviews only if they are also interviewers.
+- Co-scorers (interviewers added to someone else's interview) score it on their own sheet; like
+  everyone, they see the others' scores only once their own sheet is submitted.
 - Curators keep the bank in the admin. Admins manage people and read the audit trail.
 - The measures: hiring managers and admins read them all, curators question health only.
 - A user with no role reads nothing: the dashboard says whom to ask, every other page is 403.
@@ -102,13 +104,32 @@ def has_open_assignment(user, candidate) -> bool:
     )
 
 
+def _sheets(candidate, user):
+    """The user's co-scorer sheets on the candidate's interviews (from ``for_debrief``)."""
+    return [
+        s for i in candidate.interviews.all() for s in i.co_scorers.all() if s.user_id == user.pk
+    ]
+
+
+@rules.predicate
+def co_scores_candidate(user, candidate) -> bool:
+    """The user co-scores one of the candidate's interviews."""
+    return candidate is not None and bool(_sheets(candidate, user))
+
+
 @rules.predicate
 def submitted_scored_assigned(user, candidate) -> bool:
     """Independence: the user has submitted, for a stage of the candidate's loop assigned to
-    them, a scorecard with at least one scored question. An interview made outside the loop
-    (to peek) or submitted with nothing scored unlocks nothing."""
+    them, a scorecard with at least one scored question, or, as a co-scorer, their own sheet
+    with at least one scored question. An interview made outside the loop (to peek) or
+    submitted with nothing scored unlocks nothing."""
     if candidate is None:
         return False
+    if any(
+        sheet.is_submitted and any(line.score is not None for line in sheet.lines.all())
+        for sheet in _sheets(candidate, user)
+    ):
+        return True
     interviews = {i.pk: i for i in candidate.interviews.all()}
     for stage in _stages(candidate):
         interview = interviews.get(stage.interview_id)
@@ -124,6 +145,12 @@ def submitted_scored_assigned(user, candidate) -> bool:
 
 
 @rules.predicate
+def is_co_scorer(user, interview) -> bool:
+    """The user has a sheet on this interview (``co_scorers`` prefetched, else one query)."""
+    return interview is not None and any(s.user_id == user.pk for s in interview.co_scorers.all())
+
+
+@rules.predicate
 def added_candidate(user, candidate) -> bool:
     return candidate is not None and candidate.created_by_id == user.pk
 
@@ -133,11 +160,17 @@ can_run = is_interviewer & is_own_interview
 can_read_scorecard = is_own_interview | is_hiring_manager
 can_read_candidates = is_interviewer | is_hiring_manager
 can_view_candidate = is_hiring_manager | (
-    is_interviewer & (is_assigned_to_candidate | interviewed_candidate)
+    is_interviewer & (is_assigned_to_candidate | interviewed_candidate | co_scores_candidate)
 )
+# Independence (the debrief's rule, co-scorers included): the others' scores, notes and
+# sheets open to an interviewer or co-scorer once their own sheet is submitted.
 can_see_others_scores = is_hiring_manager | (
-    is_interviewer & is_assigned_to_candidate & submitted_scored_assigned
+    is_interviewer & (is_assigned_to_candidate | co_scores_candidate) & submitted_scored_assigned
 )
+# Co-scoring: a co-scorer runs their own sheet of an interview they co-score; the interview's
+# interviewer or a hiring manager adds and removes co-scorers.
+can_co_score = is_interviewer & is_co_scorer
+can_manage_co_scorers = (is_interviewer & is_own_interview) | is_hiring_manager
 can_interview_candidate = is_interviewer & (has_open_assignment | manages_candidate)
 can_read_kits = is_interviewer | is_hiring_manager
 # The interviews page: one's own interviews, every interview for hiring managers.
@@ -164,6 +197,8 @@ def is_stage_interviewer(user, stage) -> bool:
 
 can_open_loop = is_hiring_manager
 can_manage_loop = is_hiring_manager
+# The loop's decision (hire / no hire): hiring managers.
+can_decide_loop = is_hiring_manager
 can_view_loop = is_hiring_manager | is_assigned_in_loop
 can_hand_back = is_stage_interviewer
 can_start_stage = is_interviewer & is_stage_interviewer
@@ -204,6 +239,9 @@ for name, rule in {
     "interviews.see_audit_trail": can_see_audit_trail,
     "interviews.manage_candidate": can_manage_candidate,
     "interviews.erase": can_erase,
+    "interviews.co_score": can_co_score,
+    "interviews.manage_co_scorers": can_manage_co_scorers,
+    "interviews.decide_loop": can_decide_loop,
     "interviews.open_loop": can_open_loop,
     "interviews.manage_loop": can_manage_loop,
     "interviews.read_loop": can_view_loop,

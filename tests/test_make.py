@@ -109,3 +109,18 @@ def test_a_missing_chromium_fails_the_journeys_naming_the_install_command(tmp_pa
     assert "apt-get install -y chromium" in result.stdout
     assert "skipped" not in result.stdout
     assert "1 error" in result.stdout or "1 failed" in result.stdout
+
+
+def test_make_demo_simulates_into_its_own_database_and_serves_it():
+    commands = make_dry_run("demo", "DEMO_SEED=5", "PORT=8102").replace("\\\n", " ")
+    lines = [line for line in commands.splitlines() if "manage.py" in line]
+    assert [line.split("manage.py ")[1].split()[0] for line in lines] == [
+        "migrate",
+        "load_bank",
+        "simulate_hiring",
+        "ensure_login",
+        "runserver",
+    ]
+    assert all("DATABASE_URL=sqlite:///" in line and "demo.sqlite3" in line for line in lines)
+    assert "--seed 5 --candidates 300" in lines[2] and "--password interview-kit-demo" in lines[2]
+    assert lines[4].endswith("runserver 127.0.0.1:8102")

@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from people.roles import Role
 from people.rules import require
 
-from ..models import Candidate, Interview, Kit, LoopStage, Status, can_view_all
+from ..models import Candidate, CoScorer, Interview, Kit, LoopStage, Status, can_view_all
 
 DASHBOARD_LIMIT = 10
 CANDIDATES_PER_PAGE = 25
@@ -49,6 +49,12 @@ def dashboard(request):
             Interview.objects.owned_by(user)
             .upcoming()
             .exclude(stage__in=LoopStage.objects.upcoming_for(user).values("pk"))[:DASHBOARD_LIMIT]
+        ),
+        # Interviews the user co-scores and has not submitted a sheet for.
+        "co_scoring": list(
+            CoScorer.objects.filter(user=user, submitted_at__isnull=True)
+            .select_related("interview__candidate")
+            .order_by("interview__scheduled_at", "-added_at")[:DASHBOARD_LIMIT]
         ),
         "candidates": list(
             _with_interview_counts(Candidate.objects.visible_to(user).active().for_dashboard())[

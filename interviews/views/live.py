@@ -6,6 +6,7 @@ Only the interviewer who owns an interview runs it: every view fetches through
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,6 +48,29 @@ SEARCH_MIN_LENGTH = 2
 
 
 # Helpers ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetUrls:
+    """Where the live page's links and forms go: the interviewer's sheet or a co-scorer's
+    (``items`` + item id + ``score/``, ``notes/``, ``time/``). ``store_key`` names the sheet in
+    the browser's notes backup; ``time``: whether the page records time per question."""
+
+    live: str
+    submit: str
+    items: str
+    store_key: str
+    time: bool
+
+
+def interviewer_urls(interview: Interview) -> SheetUrls:
+    return SheetUrls(
+        live=reverse("interviews:live", args=[interview.pk]),
+        submit=reverse("interviews:submit", args=[interview.pk]),
+        items=reverse("interviews:score", args=[interview.pk, 0]).removesuffix("0/score/"),
+        store_key=str(interview.pk),
+        time=True,
+    )
 
 
 def _owned(request, pk: int, *, items: bool = False) -> Interview:
@@ -192,8 +216,10 @@ def _search(interview: Interview, find: str, items) -> list[dict]:
 
 
 def _live_context(
-    interview: Interview, *, items=None, position=None, item_pk=None, find: str = "", **extra
+    interview: Interview, *, position=None, item_pk=None, find: str = "", items=None, **extra
 ) -> dict:
+    """The live page's context; a co-scorer's sheet passes its ``items`` (their own scores and
+    notes on the interview's questions) and ``urls``."""
     items = list(interview.items.all()) if items is None else items
     item = _focus_item(items, position=position, item_pk=item_pk)
     index = items.index(item) if item else 0
@@ -210,6 +236,7 @@ def _live_context(
         "search_min_length": SEARCH_MIN_LENGTH,
         "notes_text": item.notes if item else "",
         "notes_version": item.notes_version if item else 0,
+        "urls": None,
     }
     if item:
         context |= {
@@ -218,6 +245,9 @@ def _live_context(
             "red_flags": split_lines(item.red_flags),
         }
     context.update(extra)
+    if context["urls"] is None:
+        context["urls"] = interviewer_urls(interview)
+        context["co_scorers_url"] = reverse("interviews:co_scorers", args=[interview.pk])
     return context
 
 
@@ -497,6 +527,7 @@ def submit(request, pk: int):
         "open_items": open_items,
         "form": form,
         "pace": pace_of(interview, items),
+        "urls": interviewer_urls(interview),
     }
     return render(request, template, context, status=status)
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from interviews import services
+from interviews import coscoring, services
+from interviews.forms.coscore import DecisionForm
 from interviews.forms.loops import LoopNewForm, ReassignForm, StageForm, interviewers
 from interviews.models import Loop, LoopStage
 from people.rules import require
@@ -191,3 +192,28 @@ def stage_interview(request, pk: int):
         return _see_other(interview.get_absolute_url())
     url = reverse("interviews:compose", args=[interview.pk])
     return _see_other(f"{url}?{urlencode({'level': interview.level.slug})}")
+
+
+@require_http_methods(["GET", "POST"])
+@require("interviews.decide_loop")
+def loop_decision(request, pk: int):
+    """The hiring manager's decision on the loop (hire / no hire, a date, a note); it is on the
+    debrief too, and posts here. A change of decision is recorded like the first."""
+    loop = get_object_or_404(Loop.objects.select_related("candidate", "decided_by"), pk=pk)
+    status = 200
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                coscoring.loop_decide(loop=loop, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, "Decision recorded.")
+                return _see_other(f"{loop.candidate.get_absolute_url()}#decision")
+        status = 422
+    else:
+        form = DecisionForm(loop=loop)
+    context = {"loop": loop, "decision_form": form, "nav": "candidates"}
+    return render(request, "interviews/loop_decision.html", context, status=status)

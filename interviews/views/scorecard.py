@@ -17,8 +17,10 @@ from people.rules import require, runnable_or_404
 from people.services import audit_record
 
 from .. import reports, services
+from ..forms.coscore import DecisionForm
 from ..forms.scorecard import AmendForm, EraseForm
 from ..models import Candidate, Interview, Status
+from ..ratings import ratings
 
 
 @require_GET
@@ -44,6 +46,11 @@ def scorecard(request, pk: int):
             "amendments": reports.amendment_rows(amendments),
             "formats": list(reports.EXPORT_FORMATS),
         }
+        sheets = list(interview.co_scorers.select_related("user").prefetch_related("lines"))
+        context["co_sheets"] = [
+            reports.build_co_sheet(s, context["card"].items) for s in sheets if s.is_submitted
+        ]
+        context["co_pending"] = [reports.display_name(s.user) for s in sheets if not s.is_submitted]
     return render(request, "interviews/scorecard.html", context)
 
 
@@ -175,13 +182,20 @@ def candidate(request, pk: int):
         unlocks = AuditEvent.objects.filter(actor=user, verb=Verb.UNLOCK, candidate=person)
         if not unlocks.exists():
             audit_record(actor=user, verb=Verb.UNLOCK, target=person, candidate=person)
+    loop = next(iter(person.loops.all()), None)  # the newest
     context = {
         "candidate": person,
         "debrief": debrief,
+        "loop": loop,
         "nav": "candidates",
         "may_manage": user.has_perm("interviews.manage_candidate", person),
         "may_erase": user.has_perm("interviews.erase"),
     }
+    if debrief.unlocked and debrief.co_scored:
+        rows = ratings(interviews=[e.interview.pk for e in debrief.entries])
+        context["agreement"] = reports.candidate_agreement(rows)
+    if loop is not None and user.has_perm("interviews.decide_loop"):
+        context["decision_form"] = DecisionForm(loop=loop)
     if user.has_perm("interviews.see_audit_trail"):
         context["trail"] = list(AuditEvent.objects.trail_of(person)[:TRAIL_LIMIT])
     return render(request, "interviews/candidate.html", context)

@@ -104,9 +104,10 @@ def test_dashboard_query_count_does_not_grow(
         with django_assert_num_queries(queries):
             assert client.get(DASHBOARD).status_code == 200
 
-    # session, user, permissions (2), drafts, live, submitted, upcoming, candidates, kits
-    visit(interviewer, 10)
-    visit(hiring_manager, 11)  # + everyone's submitted scorecards
+    # session, user, permissions (2), drafts, live, submitted, upcoming, co-scoring,
+    # candidates, kits
+    visit(interviewer, 11)
+    visit(hiring_manager, 12)  # + everyone's submitted scorecards
     # More and bigger interviews, candidates and kits: the same count.
     make_status(big_interview, Status.SUBMITTED)
     for i in range(5):
@@ -125,8 +126,8 @@ def test_dashboard_query_count_does_not_grow(
             interview=big_interview, owner=interviewer, name=f"Kit {i}", shared=bool(i % 2)
         )
     assert Kit.objects.count() == 5
-    visit(interviewer, 10)
-    visit(hiring_manager, 11)
+    visit(interviewer, 11)
+    visit(hiring_manager, 12)
 
 
 # Candidate list ---------------------------------------------------------------------------

@@ -196,11 +196,11 @@ def test_candidate_page_query_count_does_not_grow(
     make_status(short, Status.SUBMITTED)
     make_status(big_interview, Status.SUBMITTED)
     assert Candidate.objects.get(pk=candidate.pk).interviews.count() == 2
-    # session, user, their groups (the rules), candidate, its interviews, their items, its
-    # loops, their stages, the audit row; the hiring manager also reads the audit trail, the
-    # unlocked interviewer whether the unlock was recorded already.
+    # session, user, their groups (the rules), candidate, its interviews, their items, their
+    # co-scorers, its loops, their stages, the audit row; the hiring manager also reads the
+    # audit trail, the unlocked interviewer whether the unlock was recorded already.
     # (Both of Cam's interviews are Ines's own: nothing of others to unlock.)
-    expected = {interviewer: {False: 9, True: 9}, hiring_manager: {False: 10, True: 10}}
+    expected = {interviewer: {False: 10, True: 10}, hiring_manager: {False: 11, True: 11}}
     for reader in (interviewer, hiring_manager):
         client.force_login(reader)
         for person in (small, candidate):

@@ -249,17 +249,17 @@ def test_the_admin_deletes_only_under_the_erase_rule(client, person):
 def test_erasure_runs_a_bounded_number_of_queries(
     hiring_manager, person, django_assert_num_queries
 ):
-    # 31 of the erasure itself in its savepoint, then 5 for webhooks: two updates scrub the
+    # 32 of the erasure itself in its savepoint, then 5 for webhooks: two updates scrub the
     # deliveries about the candidate (however many), and candidate.erased reads the endpoints in
     # a savepoint of its own. The erasure: the ids of the interviews, their questions,
-    # amendments, loops and stages; the record; the admin log's content types (one query,
-    # cleared first so the count does not depend on the test before) and its text about each
-    # kind of object; the audit rows' text blanked and the erasure audited; then the delete's
-    # cascade, one statement per table however many rows (co-scorer sheets and their lines,
-    # amendments, focus topics, stages, questions, interviews, loops, the audit rows'
+    # amendments, co-scorer sheets, loops and stages; the record; the admin log's content types
+    # (one query, cleared first so the count does not depend on the test before) and its text
+    # about each kind of object; the audit rows' text blanked and the erasure audited; then the
+    # delete's cascade, one statement per table however many rows (co-scorer sheets and their
+    # lines, amendments, focus topics, stages, questions, interviews, loops, the audit rows'
     # candidate).
     ContentType.objects.clear_cache()
-    with django_assert_num_queries(38):
+    with django_assert_num_queries(39):
         services.candidate_erase(candidate=person, by=hiring_manager)
 
 

@@ -12,9 +12,11 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews import services
+from interviews import coscoring, services
 from interviews.models import (
     Amendment,
+    CoScore,
+    CoScorer,
     Interview,
     InterviewQuestion,
     Kit,
@@ -67,6 +69,9 @@ def world(db, level, bank):
     done = services.interview_submit(interview=done, recommendation="hire", summary="Good.")
     free = services.stage_add(loop=loop, name="Coding", interviewer=ines, actor=hana)
     kit = services.kit_save_from_interview(interview=draft, owner=ines, name="Ines kit")
+    # Cole co-scores the live interview (no role column of his own: nobody else reaches his sheet).
+    cole = UserFactory(username="cole", groups=["Interviewers"])
+    sheet = coscoring.coscorer_add(interview=live, user=cole, actor=ines)
     return {
         "users": users,
         "candidate": cam,
@@ -80,6 +85,8 @@ def world(db, level, bank):
         "kit": kit,
         "question": bank[5],
         "level": level,
+        "cole": cole,
+        "sheet": sheet,
     }
 
 
@@ -170,6 +177,24 @@ TABLE = [
     ("amend (post)",           "post", u("interviews:amend", pk("done")), {"recommendation": "no_hire", "summary": "Good.", "reason": "r", "version": "1"},
                                                                                            (302, 403, 303, 404, 404, 404, 404)),
     ("export",                 "get",  u("interviews:export", pk("done"), "md"), {},      (302, 403, 200, 404, 200, 403, 403)),
+    # co-scoring: the interviewer or a hiring manager manages co-scorers; only the co-scorer
+    # (tests/interviews/test_coscoring.py) reaches their sheet: 404 for everyone here
+    ("co_scorers",             "get",  u("interviews:co_scorers", pk("live")), {},        (302, 403, 200, 404, 200, 404, 404)),
+    ("co_scorers (post)",      "post", u("interviews:co_scorers", pk("live")), {"user": "UNASSIGNED", "role": "panel"},
+                                                                                           (302, 403, 303, 404, 303, 404, 404)),
+    ("co_scorer_remove",       "post", u("interviews:co_scorer_remove", pk("live"), pk("sheet")), {},
+                                                                                           (302, 403, 303, 404, 303, 404, 404)),
+    ("sheet",                  "get",  u("interviews:sheet", pk("live")), {},             (302, 403, 404, 404, 404, 404, 404)),
+    ("sheet_score",            "post", u("interviews:sheet_score", pk("live"), pk("live_item")), {"score": "2"},
+                                                                                           (302, 403, 404, 404, 404, 404, 404)),
+    ("sheet_notes",            "post", u("interviews:sheet_notes", pk("live"), pk("live_item")), {"notes": "n", "version": "0"},
+                                                                                           (302, 403, 404, 404, 404, 404, 404)),
+    ("sheet_submit",           "get",  u("interviews:sheet_submit", pk("live")), {},      (302, 403, 404, 404, 404, 404, 404)),
+    ("sheet_submit (post)",    "post", u("interviews:sheet_submit", pk("live")), {"recommendation": "hire", "summary": "s", "allow_unscored": "on"},
+                                                                                           (302, 403, 404, 404, 404, 404, 404)),
+    ("loop_decision",          "get",  u("interviews:loop_decision", pk("loop")), {},     (302, 403, 403, 403, 200, 403, 403)),
+    ("loop_decision (post)",   "post", u("interviews:loop_decision", pk("loop")), {"decision": "hire", "decided_on": "2026-01-05", "note": "n"},
+                                                                                           (302, 403, 403, 403, 303, 403, 403)),
     # measures: hiring managers and admins; curators question health only
     ("measures",               "get",  u("interviews:measures"), {},                      (302, 403, 403, 403, 200, 403, 200)),
     ("measures_agreement",     "get",  u("interviews:measures_agreement"), {},            (302, 403, 403, 403, 200, 403, 200)),
@@ -240,6 +265,13 @@ def fingerprint() -> str:
             Group.objects.order_by("name").values_list("name", "user__username", "user__is_active")
         ),
         "audit": AuditEvent.objects.count(),
+        "sheets": list(
+            CoScorer.objects.order_by("pk").values_list("pk", "user", "submitted_at", "version")
+        ),
+        "lines": list(
+            CoScore.objects.order_by("pk").values_list("pk", "score", "skipped", "notes")
+        ),
+        "decisions": list(Loop.objects.order_by("pk").values_list("decision", "decided_on")),
     }
     return hashlib.sha256(json.dumps(state, default=str, sort_keys=True).encode()).hexdigest()
 
@@ -493,12 +525,12 @@ def test_upcoming_stages_on_the_dashboard(client, world, django_assert_num_queri
     assert "Behavioral</a>" not in html.split("My upcoming interviews")[1].split("</section>")[0]
 
     def count():
-        with django_assert_num_queries(10) as ctx:
+        with django_assert_num_queries(11) as ctx:
             client.get(reverse("interviews:dashboard"))
         return len(ctx.captured_queries)
 
     # session, user, groups, upcoming stages, other scheduled interviews, drafts, live,
-    # submitted, candidates, kits: flat in the number of loops
+    # submitted, co-scoring, candidates, kits: flat in the number of loops
     small = count()
     for i in range(5):
         cam = services.candidate_create(name=f"C{i}", level=world["level"], created_by=hana)

@@ -177,11 +177,12 @@ def test_scorecard_query_count_does_not_grow(
     services.interview_amend(
         interview=big, user=interviewer, reason="typo", summary="Better summary"
     )
-    # session, user, their groups (the rules), interview, items, amendments, the audit row
+    # session, user, their groups (the rules), interview, items, amendments, co-scorers, the
+    # audit row
     for reader in (interviewer, hiring_manager):
         client.force_login(reader)
         for interview in (submitted, big):
-            with django_assert_num_queries(7):
+            with django_assert_num_queries(8):
                 assert client.get(url("scorecard", interview)).status_code == 200
 
 

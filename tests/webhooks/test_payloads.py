@@ -50,6 +50,7 @@ def test_the_loop_decision_payload(db):
         "loop": {"id": 3},
         "candidate": {"id": 5, "name": "Cam", "email": "cam@example.com"},
         "decision": "hire",
+        "decided_on": None,
         "note": "Strong loop.",
         "decided_by": {"id": manager.pk, "username": "hana", "email": "hana@example.com"},
         "decided_at": "2026-12-01T09:30:00+00:00",
