@@ -167,7 +167,7 @@ class LoopOut(Schema):
     closed_at: datetime | None
     updated_at: datetime
     decision: DecisionName | None = Field(
-        description="The hiring manager's decision; null until recorded (on the debrief page)"
+        description="The hiring manager's decision; null until recorded (read only here)"
     )
     decided_on: date | None
     decided_by: PersonRef | None
@@ -252,9 +252,7 @@ class DebriefOut(Schema):
 
 # Measures -------------------------------------------------------------------------------------
 
-FlagName = Literal[
-    "too-easy", "too-hard", "no-discrimination", "low-agreement", "over-time"
-]
+FlagName = Literal["too-easy", "too-hard", "no-discrimination", "low-agreement", "over-time"]
 
 
 class IntervalOut(Schema):

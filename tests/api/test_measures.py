@@ -3,11 +3,13 @@
 the stale mark, query counts flat in the data's size; and the loop's decision in the loop."""
 
 import datetime
+import typing
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from api.schemas import FlagName
 from api.services import token_create
 from interviews import measuring, services
 from interviews.models import Decision
@@ -124,7 +126,9 @@ def test_the_api_answers_the_pages_snapshot(client, simulated):
         "flagged": overall.flagged,
         "reason": "",
     }
-    assert [t["topic"] for t in body["topics"]] == [s for s in snapshot.topics if s in m.agreement.by_topic]
+    assert [t["topic"] for t in body["topics"]] == [
+        s for s in snapshot.topics if s in m.agreement.by_topic
+    ]
     assert {q["question"]: q["alpha"] for q in body["questions"]} == {
         pk: a.value for pk, a in m.agreement.by_question.items()
     }
@@ -199,6 +203,10 @@ def test_question_health_filters_by_flag_level_and_topic(simulated):
     assert 1 <= body["count"] < 30
     assert all(level in i["levels"] and topic in i["topics"] for i in body["items"])
     assert api.get(QUESTIONS, {"topic": "no-such-topic"}).json()["count"] == 0
+
+
+def test_the_flags_are_the_pages_flags():
+    assert typing.get_args(FlagName) == tuple(FLAGS)
 
 
 def test_question_health_pages_add_up_to_the_whole(simulated):
