@@ -15,6 +15,7 @@ ROUTERS = [
     # (prefix, module in api/routes/ with a ``router``)
     ("/", "bank"),
     ("/", "hiring"),
+    ("/measures/", "measures"),
 ]
 
 DESCRIPTION = """\

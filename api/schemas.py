@@ -8,7 +8,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints
 
 from config import limits
-from interviews.models import LoopStatus, Recommendation, Status
+from interviews.models import Decision, LoopStatus, Recommendation, Status
 from questionbank.models import Kind
 from questionbank.models import Status as QuestionStatus
 
@@ -19,6 +19,7 @@ QuestionStatusName = Literal[tuple(QuestionStatus.values)]  # type: ignore[valid
 InterviewStatusName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
 LoopStatusName = Literal[tuple(LoopStatus.values)]  # type: ignore[valid-type]
 RecommendationName = Literal[tuple(Recommendation.values)]  # type: ignore[valid-type]
+DecisionName = Literal[tuple(Decision.values)]  # type: ignore[valid-type]
 Slug = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 
 
@@ -152,6 +153,11 @@ class StageOut(Schema):
     interview: int | None = Field(description="The stage's interview id, once composed")
 
 
+class PersonRef(Schema):
+    id: int
+    name: str = Field(description="The full name, else the username")
+
+
 class LoopOut(Schema):
     id: int
     candidate: int
@@ -160,6 +166,12 @@ class LoopOut(Schema):
     created_at: datetime
     closed_at: datetime | None
     updated_at: datetime
+    decision: DecisionName | None = Field(
+        description="The hiring manager's decision; null until recorded (read only here)"
+    )
+    decided_on: date | None
+    decided_by: PersonRef | None
+    decision_note: str
     stages: list[StageOut]
 
 
@@ -236,6 +248,126 @@ class DebriefOut(Schema):
     candidate: int
     unlocked: bool = Field(description="You may see the other interviewers' scorecards")
     entries: list[DebriefEntryOut]
+
+
+# Measures -------------------------------------------------------------------------------------
+
+FlagName = Literal["too-easy", "too-hard", "no-discrimination", "low-agreement", "over-time"]
+
+
+class IntervalOut(Schema):
+    low: float
+    high: float
+
+
+class AlphaOut(Schema):
+    """Krippendorff's ordinal alpha over ``units`` co-scored units, with a bootstrap 95%
+    interval; null, with the ``reason``, where it cannot be computed."""
+
+    units: int
+    alpha: float | None
+    interval: IntervalOut | None
+    flagged: bool = Field(description="Below the acceptable alpha with enough units")
+    reason: str
+
+
+class Snapshotted(Schema):
+    computed_at: datetime = Field(description="When these figures were computed")
+    stale: bool = Field(
+        description="Newer scores exist and their figures are being computed; these are the "
+        "latest kept"
+    )
+
+
+class TopicAlphaOut(AlphaOut):
+    topic: str = Field(description="The topic's slug")
+    name: str
+
+
+class QuestionAlphaOut(AlphaOut):
+    question: int = Field(description="The bank question's id")
+    text: str
+
+
+class PairAlphaOut(AlphaOut):
+    raters: list[PersonRef] = Field(min_length=2, max_length=2)
+
+
+class AgreementOut(Snapshotted):
+    acceptable: float = Field(description="Alphas below this (with enough units) are flagged")
+    min_units_to_flag: int
+    overall: AlphaOut
+    topics: list[TopicAlphaOut]
+    questions: list[QuestionAlphaOut]
+    pairs: list[PairAlphaOut]
+
+
+class ProportionOut(Schema):
+    k: int
+    n: int
+    value: float
+    interval: IntervalOut
+
+
+class InterviewerCalibrationOut(Schema):
+    interviewer: PersonRef
+    scored_items: int
+    leniency: float | None = Field(
+        description="Score points above (+) or below (-) the panel, the candidates and "
+        "questions met held constant; null below the minimum of scored items (see reason)"
+    )
+    se: float | None
+    interval: IntervalOut | None
+    reason: str
+    decided_loops: int
+    recommended_hire: ProportionOut | None
+    loops_hired: ProportionOut | None
+    matched: ProportionOut | None
+    hire_reason: str
+
+
+class CalibrationOut(Snapshotted):
+    min_scored_items: int
+    min_decisions: int
+    interviewers: list[InterviewerCalibrationOut]
+
+
+class LevelMeanOut(Schema):
+    level: str = Field(description="The level's slug")
+    name: str
+    n: int
+    mean: float
+
+
+class QuestionHealthOut(Schema):
+    question: int = Field(description="The bank question's id")
+    text: str
+    topics: list[str]
+    levels: list[str] = Field(description="The levels it was asked at (slugs)")
+    times_asked: int
+    scored: int
+    mean_score: float | None
+    mean_by_level: list[LevelMeanOut]
+    tagged_difficulty: int
+    difficulty: float | None = Field(description="Fitted difficulty, in score points")
+    difficulty_se: float | None
+    expected_difficulty: float | None = Field(description="What its tag predicts")
+    discrimination: float | None
+    discrimination_interval: IntervalOut | None
+    discrimination_n: int
+    skip_rate: float
+    median_minutes: float | None
+    estimated_minutes: int
+    agreement: AlphaOut
+    flags: list[FlagName]
+
+
+class QuestionHealthPage(Snapshotted):
+    count: int = Field(description="How many questions match, over all pages")
+    limit: int
+    offset: int
+    next_offset: int | None
+    items: list[QuestionHealthOut]
 
 
 class ProblemError(Schema):

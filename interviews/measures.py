@@ -819,7 +819,7 @@ def _question_row(q: QuestionHealth) -> dict[str, Cell]:
         "question": q.question_id,
         "times_asked": q.times_asked,
         "scored": q.n_scored,
-        "mean_score": _mean_score(q.mean_by_level),
+        "mean_score": mean_score(q.mean_by_level),
         "mean_by_level": "; ".join(
             f"{k}: {m.mean:.2f} (n={m.n})" for k, m in q.mean_by_level.items()
         ),
@@ -838,6 +838,6 @@ def _question_row(q: QuestionHealth) -> dict[str, Cell]:
     }
 
 
-def _mean_score(by_level: dict[str, LevelMean]) -> float | None:
+def mean_score(by_level: dict[str, LevelMean]) -> float | None:
     n = sum(m.n for m in by_level.values())
     return sum(m.n * m.mean for m in by_level.values()) / n if n else None

@@ -669,7 +669,7 @@ class LoopQuerySet(models.QuerySet):
 
     def for_api(self):
         """A loop with its stages (interviewer, focus topics) in a fixed number of queries."""
-        return self.select_related("hiring_manager").prefetch_related(
+        return self.select_related("hiring_manager", "decided_by").prefetch_related(
             Prefetch(
                 "stages",
                 queryset=LoopStage.objects.select_related("interviewer")

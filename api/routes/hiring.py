@@ -44,6 +44,12 @@ def _username(user) -> str | None:
     return user.get_username() if user is not None else None
 
 
+def _person(user) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": reports.display_name(user)}
+
+
 # Candidates -----------------------------------------------------------------------------------
 
 
@@ -170,6 +176,10 @@ def loop_out(loop: Loop) -> dict:
         "created_at": loop.created_at,
         "closed_at": loop.closed_at,
         "updated_at": loop.updated_at,
+        "decision": loop.decision or None,
+        "decided_on": loop.decided_on,
+        "decided_by": _person(loop.decided_by),
+        "decision_note": loop.decision_note,
         "stages": [
             {
                 "id": s.pk,
