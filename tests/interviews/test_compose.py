@@ -115,10 +115,16 @@ def test_the_composer_page_shows_the_bank_and_the_interview(as_interviewer, draf
         assert f'id="add-{question.pk}" class="small-button"' not in body
     assert f'id="add-{bank[3].pk}" class="small-button"' in body
     assert f'aria-label="Add: {bank[3].text}"' in body
-    # Interview: its three questions in order, each with move and remove controls.
+    # Interview: its three questions in order, each with move and remove controls, each
+    # named "Move down: <the question's text>" (a shared label, then the row's text).
+    assert '<span id="label-down">Move down:</span>' in body
     for item in draft.items.all():
         assert f'id="up-{item.pk}"' in body and f'id="remove-{item.pk}"' in body
-        assert f'aria-label="Move down: {item.text}"' in body
+        assert f'<p class="question-text" id="text-{item.pk}">{item.text}</p>' in body
+        assert (
+            f'<button type="submit" form="down-form" name="item" value="{item.pk}" id="down-{item.pk}"'
+            f' aria-labelledby="label-down text-{item.pk}"'
+        ) in body
     positions = [body.index(f'id="item-{pk}"') for pk in item_ids(draft)]
     assert positions == sorted(positions)
     # The rest of the page: start, auto-compose, save as kit, the drag-and-drop script.
