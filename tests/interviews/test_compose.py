@@ -111,10 +111,14 @@ def test_the_composer_page_shows_the_bank_and_the_interview(as_interviewer, draf
     # Bank: twelve active questions of the level; the three in the interview are marked.
     assert sorted(bank_ids(response)) == sorted(q.pk for q in bank)
     assert body.count("In this interview") == 3
+    # Each Add button is named "Add: <the question's text>" (a shared label, then the row's text).
+    assert '<span id="label-add" hidden>Add:</span>' in body
     for question in bank[:3]:
-        assert f'id="add-{question.pk}" class="small-button"' not in body
-    assert f'id="add-{bank[3].pk}" class="small-button"' in body
-    assert f'aria-label="Add: {bank[3].text}"' in body
+        assert f'id="add-{question.pk}" aria-labelledby' not in body
+    assert (
+        f'id="add-{bank[3].pk}" aria-labelledby="label-add bank-text-{bank[3].pk}">Add</button>'
+    ) in body
+    assert f'<span class="question-text" id="bank-text-{bank[3].pk}">{bank[3].text}</span>' in body
     # Interview: its three questions in order, each with move and remove controls, each
     # named "Move down: <the question's text>" (a shared label, then the row's text).
     assert '<span id="label-down">Move down:</span>' in body
@@ -825,13 +829,16 @@ def test_the_bank_is_a_compact_list_by_default(as_interviewer, draft, bank):
     assert sorted(bank_ids(response)) == sorted(q.pk for q in bank)
     question = bank[5]
     detail = reverse("questionbank:detail", args=[question.pk])
+    # The link swaps itself for the guidance, outerHTML as its list says.
     assert (
-        f'<a href="{detail}" class="guidance-link small" hx-get="{detail}"'
-        ' hx-trigger="toggle once from:closest details" hx-target="this" hx-swap="outerHTML">'
+        f'<a href="{detail}" hx-get="{detail}"'
+        ' hx-trigger="toggle once from:closest details" hx-target="this">'
     ) in body
+    assert '<ol class="question-list bank-list is-compact" start="1" hx-swap="outerHTML">' in body
     assert "First point" not in body  # guidance comes on demand
     # Adding works the same from a compact row.
-    assert f'aria-label="Add: {question.text}"' in body and body.count("In this interview") == 3
+    assert f'aria-labelledby="label-add bank-text-{question.pk}"' in body
+    assert body.count("In this interview") == 3
     # The detail on demand: the question's guidance and rubric alone.
     response = as_interviewer.get(detail, headers=HX)
     assert (
