@@ -126,7 +126,8 @@ def test_the_composer_page_shows_the_bank_and_the_interview(as_interviewer, draf
         assert f'id="up-{item.pk}"' in body and f'id="remove-{item.pk}"' in body
         assert f'<p class="question-text" id="text-{item.pk}">{item.text}</p>' in body
         assert (
-            f'<button type="submit" form="down-form" name="item" value="{item.pk}" id="down-{item.pk}"'
+            f'<button type="submit" form="down-form" name="item" value="{item.pk}"'
+            f' id="down-{item.pk}"'
             f' aria-labelledby="label-down text-{item.pk}"'
         ) in body
     positions = [body.index(f'id="item-{pk}"') for pk in item_ids(draft)]
@@ -959,6 +960,30 @@ def test_the_composer_query_count_with_repeats_shown(
     with django_assert_num_queries(EMPTY_PAGE_QUERIES):
         response = client.get(compose_url(second_draft, show_asked=1, q="question"))
     assert response.status_code == 200
+
+
+def test_the_composer_page_at_40_questions_stays_light(
+    client, guide_bank, interviewer, django_assert_num_queries
+):
+    """As the bench draws it (bench/scale.py): the real bank, an Engineer draft with the level's
+    first 40 questions. Measured: 124,027 bytes before the rows shared their forms, 69,964
+    after; the goal (issue 14) is under 40,000."""
+    engineer = Level.objects.get(slug="engineer")
+    candidate = services.candidate_create(name="Lee", level=engineer, created_by=interviewer)
+    interview = services.interview_create(
+        interviewer=interviewer, candidate=candidate, level=engineer, planned_minutes=240
+    )
+    for question in engineer.questions.filter(status=QuestionStatus.ACTIVE).order_by("id")[:40]:
+        services.interview_add_question(interview=interview, question=question)
+    client.force_login(interviewer)
+    client.get(compose_url(interview))  # the topic counts into the cache
+    with django_assert_num_queries(PAGE_QUERIES):
+        response = client.get(compose_url(interview))
+    body = text(response)
+    assert body.count('class="item-position"') == 40 and len(bank_ids(response)) == 25
+    # One token per form, none per row: log out, start, add, up, down, remove, reorder, save kit.
+    assert body.count('name="csrfmiddlewaretoken"') == 8
+    assert len(response.content) < 71_000, len(response.content)
 
 
 # Chart geometry ------------------------------------------------------------------------------
