@@ -31,6 +31,15 @@
       if (!form || list.dataset.sortableReady) return;
       list.dataset.sortableReady = "1";
       list.classList.add("is-sortable");
+      // The handles come with dragging: without this script there is nothing to drag.
+      list.querySelectorAll(":scope > li[data-item]").forEach(function (li) {
+        var handle = document.createElement("span");
+        handle.className = "drag-handle";
+        handle.setAttribute("aria-hidden", "true");
+        handle.title = "Drag to reorder";
+        handle.textContent = "\u283F";
+        li.insertBefore(handle, li.firstChild);
+      });
       Sortable.create(list, {
         handle: ".drag-handle",
         animation: 150,

@@ -137,7 +137,13 @@ def test_compose_an_interview_reorder_save_a_kit_and_autocompose(open_page, make
     expect(page.locator(f"#item-{c} .item-position")).to_have_text("1.")
     assert order(interview) == [c, a, b]
 
-    # Move by keyboard: focus a question's "Move down" button and press Enter.
+    # Move by keyboard: focus a question's "Move down" button and press Enter. Each button is
+    # named after its question.
+    a_text = interview.items.get(pk=a).text
+    expect(page.get_by_role("button", name=f"Move down: {a_text}", exact=True)).to_have_id(
+        f"down-{a}"
+    )
+    expect(page.get_by_role("button", name=f"Remove: {a_text}", exact=True)).to_be_visible()
     page.locator(f"#down-{a}").focus()
     page.keyboard.press("Enter")
     expect(page.locator(f"#item-{a} .item-position")).to_have_text("3.")

@@ -98,7 +98,7 @@ def test_guidance_shows_in_the_composer_and_beside_the_rubric_on_the_live_page(c
     composer = client.get(
         f"/interviews/{interview.pk}/compose/?level=engineer&q=speculative+decoding&view=compact"
     ).content.decode()
-    link = f'href="/bank/{question.pk}/" class="guidance-link small" hx-get="/bank/{question.pk}/"'
+    link = f'href="/bank/{question.pk}/" hx-get="/bank/{question.pk}/"'
     assert link in composer and escape(question.key_points()[0]) not in composer
     fragment = client.get(f"/bank/{question.pk}/", headers={"HX-Request": "true"})
     fragment = fragment.content.decode()
