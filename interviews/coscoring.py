@@ -18,7 +18,6 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from config import limits
@@ -38,10 +37,9 @@ from .models import (
     Interview,
     InterviewQuestion,
     Loop,
-    Recommendation,
     Status,
 )
-from .services import StaleNotes
+from .services import StaleNotes, check_scorecard
 
 
 def _lock_interview(interview: Interview) -> Interview:
@@ -229,25 +227,15 @@ def coscorer_submit(
     skipped (or ``allow_unscored``). Possible after the interview itself is submitted."""
     sheet = _lock_sheet(sheet)
     _require_open_sheet(sheet, action="submit")
-    errors = {}
-    if recommendation not in Recommendation.values:
-        errors["recommendation"] = (
-            "Choose a recommendation: strong no hire, no hire, hire or strong hire."
-        )
-    if not summary.strip():
-        errors["summary"] = "Write a summary of the interview."
-    elif len(summary.strip()) > limits.SUMMARY:
-        errors["summary"] = f"At most {limits.SUMMARY:,} characters are kept."
     done = sheet.lines.filter(Q(score__isnull=False) | Q(skipped=True)).values("item_id")
-    n = InterviewQuestion.objects.filter(interview=sheet.interview_id).exclude(pk__in=done).count()
-    if n and not allow_unscored:
-        errors["allow_unscored"] = (
-            f"{n} question{pluralize(n)} {pluralize(n, 'has,have')} no score and "
-            f"{pluralize(n, 'was,were')} not skipped. Score or skip {pluralize(n, 'it,them')}, "
-            f"or confirm that you leave {pluralize(n, 'it,them')} unscored."
-        )
-    if errors:
-        raise ValidationError(errors)
+    check_scorecard(
+        recommendation=recommendation,
+        summary=summary,
+        open_count=InterviewQuestion.objects.filter(interview=sheet.interview_id)
+        .exclude(pk__in=done)
+        .count(),
+        allow_unscored=allow_unscored,
+    )
     sheet.recommendation = recommendation
     sheet.summary = summary.strip()
     sheet.submitted_at = timezone.now()

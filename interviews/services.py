@@ -599,12 +599,12 @@ def interview_add_times(*, interview: Interview, seconds: dict[int, int]) -> Non
     InterviewQuestion.objects.bulk_update(items.values(), ["seconds_spent"])
 
 
-@transaction.atomic
-def interview_submit(
-    *, interview: Interview, recommendation: str, summary: str, allow_unscored: bool = False
-) -> Interview:
-    interview = _lock(interview)
-    _require_status(interview, Status.LIVE, action="submit")
+def check_scorecard(
+    *, recommendation: str, summary: str, open_count: int, allow_unscored: bool
+) -> None:
+    """What a scorecard needs, the interviewer's or a co-scorer's: a recommendation, a summary
+    within its limit, and every question scored or skipped unless ``allow_unscored``. Raises a
+    ValidationError naming each field that falls short."""
     errors = {}
     if recommendation not in Recommendation.values:
         errors["recommendation"] = (
@@ -612,7 +612,8 @@ def interview_submit(
         )
     if not summary.strip():
         errors["summary"] = "Write a summary of the interview."
-    open_count = interview.items.filter(score__isnull=True, skipped=False).count()
+    elif len(summary.strip()) > limits.SUMMARY:
+        errors["summary"] = f"At most {limits.SUMMARY:,} characters are kept."
     if open_count and not allow_unscored:
         n = open_count
         errors["allow_unscored"] = (
@@ -622,6 +623,21 @@ def interview_submit(
         )
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def interview_submit(
+    *, interview: Interview, recommendation: str, summary: str, allow_unscored: bool = False
+) -> Interview:
+    interview = _lock(interview)
+    _require_status(interview, Status.LIVE, action="submit")
+    open_count = interview.items.filter(score__isnull=True, skipped=False).count()
+    check_scorecard(
+        recommendation=recommendation,
+        summary=summary,
+        open_count=open_count,
+        allow_unscored=allow_unscored,
+    )
     interview.recommendation = recommendation
     interview.summary = summary.strip()
     interview.status = Status.SUBMITTED
