@@ -8,7 +8,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints
 
 from config import limits
-from interviews.models import Decision, LoopStatus, Recommendation, Status
+from interviews.models import CoScorerRole, Decision, LoopStatus, Recommendation, Status
 from questionbank.models import Kind
 from questionbank.models import Status as QuestionStatus
 
@@ -20,6 +20,7 @@ InterviewStatusName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
 LoopStatusName = Literal[tuple(LoopStatus.values)]  # type: ignore[valid-type]
 RecommendationName = Literal[tuple(Recommendation.values)]  # type: ignore[valid-type]
 DecisionName = Literal[tuple(Decision.values)]  # type: ignore[valid-type]
+CoScorerRoleName = Literal[tuple(CoScorerRole.values)]  # type: ignore[valid-type]
 Slug = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 
 
@@ -175,6 +176,12 @@ class LoopOut(Schema):
     stages: list[StageOut]
 
 
+class DecisionIn(Schema):
+    decision: DecisionName
+    decided_on: date | None = Field(None, description="The day decided; today when left out")
+    note: bounded(limits.AMEND_REASON) = Field("", description="What the decision rests on")
+
+
 class LoopIn(Schema):
     candidate: Id = Field(description="The candidate's id")
 
@@ -214,6 +221,26 @@ class ScoredItem(Schema):
     notes: str
 
 
+class CoSheetLineOut(Schema):
+    position: int
+    question: int = Field(description="The bank question's id")
+    score: int | None = Field(description="1 Poor .. 4 Excellent; null when not scored")
+    skipped: bool
+    notes: str
+
+
+class CoSheetOut(Schema):
+    """A co-scorer's submitted sheet on the interview (shown by the independence rule)."""
+
+    scorer: PersonRef
+    role: CoScorerRoleName
+    recommendation: RecommendationName
+    summary: str
+    submitted_at: datetime
+    mean: float | None = Field(description="The mean of the questions scored on this sheet")
+    items: list[CoSheetLineOut]
+
+
 class ScorecardOut(Schema):
     id: int = Field(description="The interview's id")
     title: str
@@ -229,6 +256,7 @@ class ScorecardOut(Schema):
     unscored: int
     topics: list[TopicMean]
     items: list[ScoredItem]
+    co_scorers: list[CoSheetOut] = Field(description="The co-scorers' submitted sheets")
     version: int
     updated_at: datetime
 
@@ -242,6 +270,10 @@ class DebriefEntryOut(Schema):
         description="False while the independence rule hides this scorecard from you"
     )
     scorecard: ScorecardOut | None
+    co_scorers: list[CoSheetOut] = Field(
+        description="The co-scorers' submitted sheets you may see: your own, and the others' "
+        "once the independence rule opens them"
+    )
 
 
 class DebriefOut(Schema):

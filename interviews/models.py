@@ -301,6 +301,16 @@ class InterviewQuerySet(models.QuerySet):
             )
         )
 
+    def with_co_sheets(self):
+        """The interview's co-scorers' sheets (user and lines loaded): the scorecard's
+        co-scorer sheets in a fixed number of queries."""
+        return self.prefetch_related(
+            Prefetch(
+                "co_scorers",
+                queryset=CoScorer.objects.select_related("user").prefetch_related("lines"),
+            )
+        )
+
 
 class Interview(models.Model):
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="interviews")

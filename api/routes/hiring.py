@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from interviews import reports, services
+from interviews import coscoring, reports, services
 from interviews.models import Candidate, Interview, Loop
 from interviews.models import Status as InterviewStatus
 from people.models import AuditEvent, Verb
@@ -24,6 +24,7 @@ from ..schemas import (
     CandidateIn,
     CandidateOut,
     DebriefOut,
+    DecisionIn,
     Id,
     InterviewOut,
     InterviewStatusName,
@@ -157,7 +158,10 @@ def candidate_debrief(request, pk: int):
                 "status": e.interview.status,
                 "own": e.own,
                 "revealed": e.revealed,
-                "scorecard": scorecard_out(e.interview, e.scorecard) if e.revealed else None,
+                "scorecard": (
+                    scorecard_out(e.interview, e.scorecard, sheets=e.sheets) if e.revealed else None
+                ),
+                "co_scorers": [co_sheet_out(s) for s in e.sheets],
             }
             for e in debrief.entries
         ],
@@ -236,6 +240,26 @@ def loop_create(request, payload: LoopIn):
     return Status(201, loop_out(Loop.objects.for_api().get(pk=loop.pk)))
 
 
+@router.post(
+    "/loops/{int:pk}/decision",
+    response={200: LoopOut, 404: Problem, 422: Problem, **ERRORS},
+    summary="Record or change the loop's decision (hiring managers)",
+)
+def loop_decision(request, pk: int, payload: DecisionIn):
+    """Hire or no hire, on a day (today by default, never in the future), with a note: the
+    debrief's decision form. Recorded in the audit trail; emits ``loop.decision_recorded``."""
+    require(request, "interviews.decide_loop")
+    loop = get_object_or_404(Loop.objects.visible_to(request.user), pk=pk)
+    coscoring.loop_decide(
+        loop=loop,
+        decision=payload.decision,
+        decided_on=payload.decided_on,
+        note=payload.note,
+        actor=request.user,
+    )
+    return loop_out(Loop.objects.for_api().get(pk=loop.pk))
+
+
 # Interviews and scorecards --------------------------------------------------------------------
 
 
@@ -307,8 +331,41 @@ def interview_detail(request, pk: int):
     return interview_out(get_object_or_404(qs, pk=pk))
 
 
-def scorecard_out(interview: Interview, card=None) -> dict:
+def co_sheet_out(co: reports.CoSheet) -> dict:
+    sheet = co.sheet
+    return {
+        "scorer": _person(sheet.user),
+        "role": sheet.role,
+        "recommendation": sheet.recommendation,
+        "summary": sheet.summary,
+        "submitted_at": sheet.submitted_at,
+        "mean": co.overall.as_float,
+        "items": [
+            {
+                "position": line.item.position,
+                "question": line.item.question_id,
+                "score": line.score,
+                "skipped": line.skipped,
+                "notes": line.notes,
+            }
+            for line in co.lines
+        ],
+    }
+
+
+def _scorecard_sheets(interview: Interview, card) -> list:
+    """The scorecard page's co-scorer sheets: the submitted ones (``with_co_sheets``)."""
+    return [
+        reports.build_co_sheet(s, card.items) for s in interview.co_scorers.all() if s.is_submitted
+    ]
+
+
+def scorecard_out(interview: Interview, card=None, *, sheets=None) -> dict:
+    """``sheets``: the co-scorer sheets the viewer may see (the debrief's); else the scorecard
+    page's, for a scorecard its reader may open (their own, or a hiring manager)."""
     card = card or reports.build_scorecard(interview)
+    if sheets is None:
+        sheets = _scorecard_sheets(interview, card)
     return {
         "id": interview.pk,
         "title": interview.title,
@@ -346,6 +403,7 @@ def scorecard_out(interview: Interview, card=None) -> dict:
             }
             for item in card.items
         ],
+        "co_scorers": [co_sheet_out(co) for co in sheets],
         "version": interview.version,
         "updated_at": interview.updated_at,
     }
@@ -373,7 +431,8 @@ def scorecard_list(request, filters: Query[InterviewFilters], paging: Query[Page
     """Submitted scorecards you may read: your own; every one for hiring managers. (Another
     interviewer's scores for a candidate you interviewed: ``/candidates/{id}/scorecards``.)"""
     require(request, "interviews.read_candidates")
-    qs = _interviews(request, filters).filter(status=InterviewStatus.SUBMITTED).with_items()
+    qs = _interviews(request, filters).filter(status=InterviewStatus.SUBMITTED)
+    qs = qs.with_items().with_co_sheets()
     result = page(qs, paging, lambda i: i)
     _audit_reads(request.user, result["items"])
     result["items"] = [scorecard_out(i) for i in result["items"]]
@@ -387,7 +446,7 @@ def scorecard_list(request, filters: Query[InterviewFilters], paging: Query[Page
 )
 def scorecard_detail(request, pk: int):
     require(request, "interviews.read_candidates")
-    qs = Interview.objects.visible_to(request.user).with_items()
+    qs = Interview.objects.visible_to(request.user).with_items().with_co_sheets()
     interview = get_object_or_404(qs, pk=pk, status=InterviewStatus.SUBMITTED)
     _audit_reads(request.user, [interview])
     return scorecard_out(interview)

@@ -23,6 +23,7 @@ def test_no_other_scorecard_before_submitting_ones_own(api, world, bank, users):
         "own": False,
         "revealed": False,
         "scorecard": None,
+        "co_scorers": [],
     }
     # The list of interviews does not give it away either: Omar sees his own only.
     assert [i["id"] for i in omar.get("/api/v1/interviews").json()["items"]] == [world["omar"].pk]

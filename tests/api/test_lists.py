@@ -279,7 +279,7 @@ PINNED = {
     "/api/v1/candidates": 4,
     "/api/v1/loops": 6,
     "/api/v1/interviews": 4,
-    "/api/v1/scorecards": 6,
+    "/api/v1/scorecards": 7,  # + the co-scorers (none here: their lines not asked)
 }
 
 
