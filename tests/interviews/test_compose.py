@@ -967,7 +967,8 @@ def test_the_composer_page_at_40_questions_stays_light(
 ):
     """As the bench draws it (bench/scale.py): the real bank, an Engineer draft with the level's
     first 40 questions. Measured: 124,027 bytes before the rows shared their forms, 69,964
-    after; the goal (issue 14) is under 40,000."""
+    after, 71,198 with the co-scorers' link; the goal (issue 14) is under 40,000. The bound
+    leaves 1.5 KB for small additions; a row's markup growing back fails it."""
     engineer = Level.objects.get(slug="engineer")
     candidate = services.candidate_create(name="Lee", level=engineer, created_by=interviewer)
     interview = services.interview_create(
@@ -983,7 +984,7 @@ def test_the_composer_page_at_40_questions_stays_light(
     assert body.count('class="item-position"') == 40 and len(bank_ids(response)) == 25
     # One token per form, none per row: log out, start, add, up, down, remove, reorder, save kit.
     assert body.count('name="csrfmiddlewaretoken"') == 8
-    assert len(response.content) < 71_000, len(response.content)
+    assert len(response.content) < 72_500, len(response.content)
 
 
 # Chart geometry ------------------------------------------------------------------------------
