@@ -22,6 +22,7 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.test import Client  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
@@ -184,7 +185,12 @@ def open_page(browser, live_server, server_requests, axe_source, request):
     With a user, the context carries that user's session (no login form). A page fails the
     test at teardown if a static file failed to load, a script raised an error, or a checked
     page stuck out sideways; a failed test leaves screenshots/failed-*.png behind.
+
+    Each journey starts with an empty cache, as a fresh server would: the cache is a database
+    table that is no model, so the flush between journeys leaves it. (On PostgreSQL, with no
+    worker to refresh them, the measures kept by the journey before were shown, as updating.)
     """
+    cache.clear()
     contexts = []
 
     def _open(user=None, *, js: bool = True, viewport=None):
