@@ -10,7 +10,7 @@ WORKERS ?= 3
 # takes about 10 s to confirm).
 TIMEOUT ?= 60
 
-.PHONY: help install install-test run demo serve migrate bank login test test-fast test-browser lint format bench bench-scale fixture check-compose clean
+.PHONY: help install install-test run demo serve migrate bank login test test-fast test-browser lint typecheck migrations-check format bench bench-scale fixture check-compose clean
 
 help:
 	@echo "make run      set up (venv, deps, migrate, bank, login) and serve on http://$(HOST):$(PORT)"
@@ -18,6 +18,8 @@ help:
 	@echo "make serve    production: DEBUG=false, collectstatic, check --deploy, gunicorn (needs SECRET_KEY)"
 	@echo "make test     run the whole test suite, browser journeys included (DATABASE_URL picks PostgreSQL; default SQLite)"
 	@echo "make lint     ruff check and format check"
+	@echo "make typecheck  mypy with django-stubs (strict on services, reports, charts, auto-compose, the guide parser)"
+	@echo "make migrations-check  fail when a model change has no migration"
 	@echo "make bench    performance figures (query counts and timings on a large bank; the measures pages at 5,000 interviews)"
 	@echo "make bench-scale  the figures at 100,000 questions, under load, and a locust load test"
 	@echo "make fixture  regenerate fixtures/questionbank.json from the guide and its guidance"
@@ -95,6 +97,14 @@ test-browser: install-test
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy with django-stubs over the project; strict on the modules listed in pyproject.toml.
+typecheck: install
+	$(BIN)/mypy .
+
+# The models and the migrations agree: no change waits for a migration.
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
 
 format: install
 	$(BIN)/ruff check --fix .
