@@ -8,15 +8,14 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints
 
 from config import limits
-from interviews.models import CoScorerRole, Decision, LoopStatus, Recommendation, Status
-from questionbank.models import Kind
-from questionbank.models import Status as QuestionStatus
+from interviews.models import CoScorerRole, Decision, InterviewStatus, LoopStatus, Recommendation
+from questionbank.models import Kind, QuestionStatus
 
 T = TypeVar("T")
 
 KindName = Literal[tuple(Kind.values)]  # type: ignore[valid-type]
 QuestionStatusName = Literal[tuple(QuestionStatus.values)]  # type: ignore[valid-type]
-InterviewStatusName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
+InterviewStatusName = Literal[tuple(InterviewStatus.values)]  # type: ignore[valid-type]
 LoopStatusName = Literal[tuple(LoopStatus.values)]  # type: ignore[valid-type]
 RecommendationName = Literal[tuple(Recommendation.values)]  # type: ignore[valid-type]
 DecisionName = Literal[tuple(Decision.values)]  # type: ignore[valid-type]

@@ -399,7 +399,7 @@ def add_history(interviews: int, *, users, log=print):
     """``interviews`` submitted interviews with ``ITEMS_PER_INTERVIEW`` scored questions each."""
     from django.utils import timezone
 
-    from interviews.models import Candidate, Interview, InterviewQuestion, Status
+    from interviews.models import Candidate, Interview, InterviewQuestion, InterviewStatus
     from questionbank.models import Level, Question, rubrics_by_kind
 
     rng = random.Random(5000)
@@ -428,7 +428,7 @@ def add_history(interviews: int, *, users, log=print):
                     level=candidates[i % len(candidates)].level,
                     title=f"Scale interview {i}",
                     planned_minutes=60,
-                    status=Status.SUBMITTED,
+                    status=InterviewStatus.SUBMITTED,
                     started_at=now - timedelta(days=i % 365, hours=1),
                     submitted_at=now - timedelta(days=i % 365),
                     recommendation=rng.choice(["hire", "no_hire", "strong_hire"]),
@@ -785,7 +785,7 @@ def prepare_live_interviews(count: int, *, per_user: int = 3, log=print) -> Path
     from django.contrib.auth.models import Group
     from django.utils import timezone
 
-    from interviews.models import Candidate, Interview, InterviewQuestion, Status
+    from interviews.models import Candidate, Interview, InterviewQuestion, InterviewStatus
     from questionbank.models import Level, Question, rubrics_by_kind
 
     User = get_user_model()
@@ -815,7 +815,7 @@ def prepare_live_interviews(count: int, *, per_user: int = 3, log=print) -> Path
             level=engineer,
             title=f"Load interview {i}",
             planned_minutes=60,
-            status=Status.LIVE,
+            status=InterviewStatus.LIVE,
             started_at=now,
         )
         for i, (cand, user) in enumerate(zip(candidates, owners, strict=True))

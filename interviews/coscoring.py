@@ -36,8 +36,8 @@ from .models import (
     Decision,
     Interview,
     InterviewQuestion,
+    InterviewStatus,
     Loop,
-    Status,
 )
 from .services import StaleNotes, check_scorecard
 
@@ -80,7 +80,7 @@ def coscorer_add(*, interview: Interview, user, actor, role: str = CoScorerRole.
     """Add ``user`` as a co-scorer of a draft or live interview, with an empty sheet."""
     interview = _lock_interview(interview)
     _require_manager(actor, interview)
-    if interview.status not in (Status.DRAFT, Status.LIVE):
+    if interview.status not in (InterviewStatus.DRAFT, InterviewStatus.LIVE):
         raise ValidationError("Co-scorers join before the interview is submitted.", code="status")
     if role not in CoScorerRole.values:
         raise ValidationError({"role": "Choose panel member or shadow."}, code="role")
@@ -142,7 +142,7 @@ def _require_open_sheet(sheet: CoScorer, *, action: str) -> None:
     if sheet.is_submitted:
         raise ValidationError(f"Cannot {action}: you have submitted this sheet.", code="submitted")
     status = sheet.interview.status
-    if status not in (Status.LIVE, Status.SUBMITTED):
+    if status not in (InterviewStatus.LIVE, InterviewStatus.SUBMITTED):
         raise ValidationError(
             f"Cannot {action}: this interview has not started yet.", code="status"
         )

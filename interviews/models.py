@@ -48,7 +48,7 @@ class CandidateQuerySet(models.QuerySet):
         cutoff = (now or timezone.now()) - timedelta(days=days)
         loops = Loop.objects.filter(candidate=OuterRef("pk"))
         return (
-            self.exclude(interviews__status__in=[Status.DRAFT, Status.LIVE])
+            self.exclude(interviews__status__in=[InterviewStatus.DRAFT, InterviewStatus.LIVE])
             .annotate(
                 has_loop=Exists(loops),
                 has_open_loop=Exists(loops.filter(status=LoopStatus.OPEN)),
@@ -145,7 +145,7 @@ class Candidate(models.Model):
         return self.archived_at is not None
 
 
-class Status(models.TextChoices):
+class InterviewStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     LIVE = "live", "Live"
     SUBMITTED = "submitted", "Submitted"
@@ -285,7 +285,7 @@ class InterviewQuerySet(models.QuerySet):
         now = now or timezone.now()
         return (
             self.filter(scheduled_at__gte=now)
-            .exclude(status=Status.SUBMITTED)
+            .exclude(status=InterviewStatus.SUBMITTED)
             .select_related("candidate", "level")
             .order_by("scheduled_at", "id")
         )
@@ -323,7 +323,9 @@ class Interview(models.Model):
     )
     title = models.CharField(max_length=limits.NAME)
     planned_minutes = models.PositiveSmallIntegerField(default=45)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=InterviewStatus.choices, default=InterviewStatus.DRAFT
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     recommendation = models.CharField(
@@ -353,7 +355,7 @@ class Interview(models.Model):
         permissions = [("view_all_interviews", "Can read every candidate and scorecard")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=Status.values), name="interview_status_valid"
+                condition=Q(status__in=InterviewStatus.values), name="interview_status_valid"
             ),
             models.CheckConstraint(
                 condition=Q(recommendation__in=[*Recommendation.values, ""]),
@@ -364,12 +366,12 @@ class Interview(models.Model):
                 name="interview_planned_minutes_5_to_480",
             ),
             models.CheckConstraint(
-                condition=~Q(status=Status.SUBMITTED)
+                condition=~Q(status=InterviewStatus.SUBMITTED)
                 | (Q(submitted_at__isnull=False) & ~Q(recommendation="") & ~Q(summary="")),
                 name="interview_submitted_has_recommendation_and_summary",
             ),
             models.CheckConstraint(
-                condition=Q(status=Status.DRAFT) | Q(started_at__isnull=False),
+                condition=Q(status=InterviewStatus.DRAFT) | Q(started_at__isnull=False),
                 name="interview_started_has_start_time",
             ),
             length_constraint("summary", limits.SUMMARY, model="interview"),
@@ -392,15 +394,15 @@ class Interview(models.Model):
         return f"{self.title} ({self.candidate})"
 
     def get_absolute_url(self):
-        if self.status == Status.DRAFT:
+        if self.status == InterviewStatus.DRAFT:
             return reverse("interviews:compose", args=[self.pk])
-        if self.status == Status.LIVE:
+        if self.status == InterviewStatus.LIVE:
             return reverse("interviews:live", args=[self.pk])
         return reverse("interviews:scorecard", args=[self.pk])
 
     @property
     def is_draft(self):
-        return self.status == Status.DRAFT
+        return self.status == InterviewStatus.DRAFT
 
     @property
     def ends_at(self):
@@ -411,18 +413,18 @@ class Interview(models.Model):
 
     @property
     def is_live(self):
-        return self.status == Status.LIVE
+        return self.status == InterviewStatus.LIVE
 
     @property
     def is_submitted(self):
-        return self.status == Status.SUBMITTED
+        return self.status == InterviewStatus.SUBMITTED
 
     def start(self) -> None:
         """Draft -> live, recording the time; starting a live interview again changes nothing."""
-        if self.status == Status.SUBMITTED:
+        if self.status == InterviewStatus.SUBMITTED:
             raise ValueError("A submitted interview cannot be started again.")
-        if self.status == Status.DRAFT:
-            self.status = Status.LIVE
+        if self.status == InterviewStatus.DRAFT:
+            self.status = InterviewStatus.LIVE
             self.started_at = timezone.now()
             self.save(update_fields=["status", "started_at", "updated_at"])
 
@@ -692,7 +694,9 @@ class LoopQuerySet(models.QuerySet):
         return self.select_related("candidate", "candidate__level", "hiring_manager").annotate(
             stage_count=Count("stages", distinct=True),
             done_count=Count(
-                "stages", filter=Q(stages__interview__status=Status.SUBMITTED), distinct=True
+                "stages",
+                filter=Q(stages__interview__status=InterviewStatus.SUBMITTED),
+                distinct=True,
             ),
         )
 
@@ -783,7 +787,7 @@ class LoopStageQuerySet(models.QuerySet):
         """The user's assigned stages of open loops whose interview is not submitted yet."""
         return (
             self.filter(interviewer=user, loop__status=LoopStatus.OPEN)
-            .exclude(interview__status=Status.SUBMITTED)
+            .exclude(interview__status=InterviewStatus.SUBMITTED)
             .select_related("loop__candidate", "interview")
             .order_by(models.F("scheduled_at").asc(nulls_last=True), "pk")
         )

@@ -17,7 +17,7 @@ from .models import (
     Decision,
     Interview,
     InterviewQuestion,
-    Status,
+    InterviewStatus,
 )
 
 _ITEM = (
@@ -34,7 +34,7 @@ _ITEM = (
 
 def ratings(*, interviews=None) -> list[Rating]:
     """Every submitted sheet's lines; ``interviews`` (a queryset or ids) narrows them."""
-    own = InterviewQuestion.objects.filter(interview__status=Status.SUBMITTED)
+    own = InterviewQuestion.objects.filter(interview__status=InterviewStatus.SUBMITTED)
     co = CoScore.objects.filter(sheet__submitted_at__isnull=False)
     if interviews is not None:
         own = own.filter(interview__in=interviews)
@@ -71,7 +71,9 @@ def _rating(row: dict, *, rater: int, prefix: str, seconds: int | None = None) -
 def hire_rows() -> list[HireRow]:
     """Each submitted recommendation in a loop that has a decision, beside that decision."""
     own = (
-        Interview.objects.filter(status=Status.SUBMITTED, stage__loop__decided_on__isnull=False)
+        Interview.objects.filter(
+            status=InterviewStatus.SUBMITTED, stage__loop__decided_on__isnull=False
+        )
         .values_list("interviewer_id", "recommendation", "stage__loop__decision")
         .order_by("id")
     )

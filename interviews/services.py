@@ -37,13 +37,13 @@ from .models import (
     ErasureRecord,
     Interview,
     InterviewQuestion,
+    InterviewStatus,
     Kit,
     KitQuestion,
     Loop,
     LoopStage,
     LoopStatus,
     Recommendation,
-    Status,
 )
 
 POSITION_SHIFT = 1_000_000
@@ -101,7 +101,10 @@ def _check_length(field: str, text: str, limit: int) -> None:
 def asked_question_ids(candidate: Candidate, *, exclude: Interview | None = None) -> set[int]:
     """Bank questions this candidate was already asked in another (live or submitted)
     interview, or that another interview of the same loop plans (drafts too): one query."""
-    asked = Q(interview__candidate=candidate, interview__status__in=[Status.LIVE, Status.SUBMITTED])
+    asked = Q(
+        interview__candidate=candidate,
+        interview__status__in=[InterviewStatus.LIVE, InterviewStatus.SUBMITTED],
+    )
     if exclude is not None and exclude.pk:
         asked |= Q(interview__stage__loop__stages__interview=exclude)
     qs = InterviewQuestion.objects.filter(asked)
@@ -292,7 +295,7 @@ def interview_update_details(
     """Change a draft's details. A change of date, time or duration raises the schedule's
     sequence, so a calendar file downloaded again replaces the event."""
     interview = _lock(interview)
-    _require_status(interview, Status.DRAFT, action="edit the details")
+    _require_status(interview, InterviewStatus.DRAFT, action="edit the details")
     title = title.strip()
     if not title:
         raise ValidationError({"title": "Enter a title."}, code="title")
@@ -317,7 +320,7 @@ def interview_update_details(
 def interview_discard(*, interview: Interview) -> None:
     """Delete a draft and its questions; its candidate, kit and other interviews stay."""
     interview = _lock(interview)
-    _require_status(interview, Status.DRAFT, action="discard")
+    _require_status(interview, InterviewStatus.DRAFT, action="discard")
     interview.items.all().delete()
     interview.delete()
 
@@ -350,7 +353,7 @@ def interview_add_question(
 ) -> InterviewQuestion:
     """Add a bank question at the end. Drafts plan it; a live interview adds it unplanned."""
     interview = _lock(interview)
-    _require_status(interview, Status.DRAFT, Status.LIVE, action="add a question")
+    _require_status(interview, InterviewStatus.DRAFT, InterviewStatus.LIVE, action="add a question")
     if not question.is_active:
         raise ValidationError(
             "This question is retired and can no longer be added.", code="retired"
@@ -373,7 +376,7 @@ def interview_add_question(
 @transaction.atomic
 def interview_remove_question(*, interview: Interview, item_id: int) -> None:
     interview = _lock(interview)
-    _require_status(interview, Status.DRAFT, action="remove a question")
+    _require_status(interview, InterviewStatus.DRAFT, action="remove a question")
     deleted, _ = interview.items.filter(pk=item_id).delete()
     if not deleted:
         raise ValidationError("That question is not in this interview.", code="missing")
@@ -396,7 +399,7 @@ def _renumber(interview: Interview, item_ids: Sequence[int]) -> None:
 def interview_reorder(*, interview: Interview, item_ids: Sequence[int]) -> None:
     """The interview's questions in exactly this order: every one of its items, once."""
     interview = _lock(interview)
-    _require_status(interview, Status.DRAFT, action="reorder questions")
+    _require_status(interview, InterviewStatus.DRAFT, action="reorder questions")
     try:
         wanted = [int(pk) for pk in item_ids]
     except (TypeError, ValueError) as exc:
@@ -414,7 +417,7 @@ def interview_reorder(*, interview: Interview, item_ids: Sequence[int]) -> None:
 def interview_move(*, interview: Interview, item_id: int, offset: int) -> None:
     """Move one question up (offset -1) or down (+1); at either end nothing changes."""
     interview = _lock(interview)
-    _require_status(interview, Status.DRAFT, action="reorder questions")
+    _require_status(interview, InterviewStatus.DRAFT, action="reorder questions")
     order = list(interview.items.order_by("position").values_list("pk", flat=True))
     if item_id not in order:
         raise ValidationError("That question is not in this interview.", code="missing")
@@ -431,7 +434,7 @@ def interview_replace_questions(
 ) -> list[InterviewQuestion]:
     """Replace a draft's questions (auto-compose's result)."""
     interview = _lock(interview)
-    _require_status(interview, Status.DRAFT, action="compose")
+    _require_status(interview, InterviewStatus.DRAFT, action="compose")
     interview.items.all().delete()
     by_pk = Question.objects.prefetch_related("topics").in_bulk([q.pk for q in questions])
     ordered = [by_pk[q.pk] for q in questions]
@@ -441,7 +444,7 @@ def interview_replace_questions(
 @transaction.atomic
 def interview_start(*, interview: Interview) -> Interview:
     interview = _lock(interview)
-    _require_status(interview, Status.DRAFT, Status.LIVE, action="start")
+    _require_status(interview, InterviewStatus.DRAFT, InterviewStatus.LIVE, action="start")
     if not interview.items.exists():
         raise ValidationError("Add at least one question before starting.", code="empty")
     interview.start()
@@ -479,7 +482,7 @@ def item_score(
     written = _update_while_live(item, audit=audit, score=score, skipped=skipped, updated_at=now)
     if not written:
         interview = Interview.objects.get(pk=item.interview_id)
-        _require_status(interview, Status.LIVE, action="score")
+        _require_status(interview, InterviewStatus.LIVE, action="score")
         raise InterviewQuestion.DoesNotExist("That question is no longer in the interview.")
     item.score, item.skipped, item.updated_at = score, skipped, now
     return item
@@ -503,7 +506,7 @@ def _update_while_live(item: InterviewQuestion, *, audit: AuditEvent, **fields) 
         f"WHERE id = %s AND status = %s{lock})"
     )
     values = [items.get_field(name).get_db_prep_save(v, connection) for name, v in fields.items()]
-    params = [*values, item.pk, item.interview_id, item.interview_id, Status.LIVE.value]
+    params = [*values, item.pk, item.interview_id, item.interview_id, InterviewStatus.LIVE.value]
     if connection.vendor == "postgresql":
         audit_fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
         casts = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in audit_fields)
@@ -550,7 +553,7 @@ def item_save_notes(*, item: InterviewQuestion, notes: str, base_version: int) -
                 base_version,
                 notes,
                 item.interview_id,
-                Status.LIVE.value,
+                InterviewStatus.LIVE.value,
             ],
         )
         if cursor.rowcount == 1:
@@ -562,7 +565,7 @@ def item_save_notes(*, item: InterviewQuestion, notes: str, base_version: int) -
 @transaction.atomic
 def _save_notes_locked(*, item: InterviewQuestion, notes: str, base_version: int):
     interview = _lock(item.interview)
-    _require_status(interview, Status.LIVE, action="save notes")
+    _require_status(interview, InterviewStatus.LIVE, action="save notes")
     item = InterviewQuestion.objects.select_for_update().get(pk=item.pk)
     if item.notes == notes:
         return item  # a retry of a save that already landed
@@ -577,7 +580,7 @@ def _save_notes_locked(*, item: InterviewQuestion, notes: str, base_version: int
 @transaction.atomic
 def item_add_time(*, item: InterviewQuestion, seconds: int) -> InterviewQuestion:
     interview = _lock(item.interview)
-    _require_status(interview, Status.LIVE, action="record time")
+    _require_status(interview, InterviewStatus.LIVE, action="record time")
     seconds = max(0, min(int(seconds), 3600))
     item = InterviewQuestion.objects.select_for_update().get(pk=item.pk)
     item.seconds_spent += seconds
@@ -590,7 +593,7 @@ def interview_add_times(*, interview: Interview, seconds: dict[int, int]) -> Non
     """Add seconds spent to several questions at once (``{item id: seconds}``, each 0 to
     3600 a call as ``item_add_time``): one lock and one update, for imports and simulations."""
     interview = _lock(interview)
-    _require_status(interview, Status.LIVE, action="record time")
+    _require_status(interview, InterviewStatus.LIVE, action="record time")
     items = interview.items.in_bulk(list(seconds))
     if len(items) != len(seconds):
         raise ValidationError("That question is not in this interview.", code="missing")
@@ -630,7 +633,7 @@ def interview_submit(
     *, interview: Interview, recommendation: str, summary: str, allow_unscored: bool = False
 ) -> Interview:
     interview = _lock(interview)
-    _require_status(interview, Status.LIVE, action="submit")
+    _require_status(interview, InterviewStatus.LIVE, action="submit")
     open_count = interview.items.filter(score__isnull=True, skipped=False).count()
     check_scorecard(
         recommendation=recommendation,
@@ -640,7 +643,7 @@ def interview_submit(
     )
     interview.recommendation = recommendation
     interview.summary = summary.strip()
-    interview.status = Status.SUBMITTED
+    interview.status = InterviewStatus.SUBMITTED
     interview.submitted_at = timezone.now()
     interview.version += 1
     interview.save()
@@ -674,7 +677,7 @@ def interview_amend(
     ``base_version`` is the scorecard's version the change was made on (the amend form's);
     if the scorecard changed since, StaleScorecard and nothing is written."""
     interview = _lock(interview)
-    _require_status(interview, Status.SUBMITTED, action="amend")
+    _require_status(interview, InterviewStatus.SUBMITTED, action="amend")
     if base_version is not None and base_version != interview.version:
         raise StaleScorecard(interview)
     if not reason.strip():
@@ -989,7 +992,9 @@ def candidate_erase(
         erased_by=by,
         reason=reason,
         interviews=len(interviews),
-        submitted_interviews=sum(1 for _, status in interviews if status == Status.SUBMITTED),
+        submitted_interviews=sum(
+            1 for _, status in interviews if status == InterviewStatus.SUBMITTED
+        ),
         questions=len(item_ids),
         amendments=len(amendment_ids),
     )

@@ -15,7 +15,7 @@ from config import widgets
 from interviews.measuring import scores_changed
 
 from .counts import bank_changed
-from .models import KindRubric, Level, Question, Status, Topic
+from .models import KindRubric, Level, Question, QuestionStatus, Topic
 from .resources import FORMATS, QuestionResource
 from .similarity import similar_questions
 
@@ -359,13 +359,13 @@ class QuestionAdmin(ImportExportModelAdmin):
 
     @admin.action(description="Retire selected questions", permissions=["change"])
     def retire(self, request, queryset):
-        count = queryset.update(status=Status.RETIRED)
+        count = queryset.update(status=QuestionStatus.RETIRED)
         bank_changed()  # bulk writes send no signal
         self.message_user(request, f"Retired {count} question{pluralize(count)}.", messages.SUCCESS)
 
     @admin.action(description="Reactivate selected questions", permissions=["change"])
     def reactivate(self, request, queryset):
-        count = queryset.update(status=Status.ACTIVE)
+        count = queryset.update(status=QuestionStatus.ACTIVE)
         bank_changed()  # bulk writes send no signal
         self.message_user(
             request, f"Reactivated {count} question{pluralize(count)}.", messages.SUCCESS

@@ -103,12 +103,14 @@ class Level(models.Model):
 
 class TopicQuerySet(models.QuerySet):
     def for_level(self, level):
-        return self.filter(questions__levels=level, questions__status=Status.ACTIVE).distinct()
+        return self.filter(
+            questions__levels=level, questions__status=QuestionStatus.ACTIVE
+        ).distinct()
 
     def with_question_counts(self, level=None):
         """Each topic with ``question_count``: its active questions at the level (a Level, a
         level's slug, or None for all levels), counted in the same query."""
-        condition = Q(questions__status=Status.ACTIVE)
+        condition = Q(questions__status=QuestionStatus.ACTIVE)
         if isinstance(level, str):
             condition &= Q(questions__levels__slug=level)
         elif level is not None:
@@ -149,7 +151,7 @@ class Topic(models.Model):
         return (self.slug,)
 
 
-class Status(models.TextChoices):
+class QuestionStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     RETIRED = "retired", "Retired"
 
@@ -178,7 +180,7 @@ class KindRubric(models.Model):
 
 class QuestionQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(status=Status.ACTIVE)
+        return self.filter(status=QuestionStatus.ACTIVE)
 
     def for_level(self, level):
         return self.filter(levels=level)
@@ -239,7 +241,9 @@ class Question(OneQueryChecks, models.Model):
         help_text="Which reading of an ambiguous question the guidance takes",
     )
     estimated_minutes = models.PositiveSmallIntegerField(default=5)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.ACTIVE
+    )
     # The question's own anchors: what is observed at each score. Empty: the kind's default.
     anchor_poor = bounded_text(limits.ANCHOR, "anchor: 1 Poor", blank=True)
     anchor_mixed = bounded_text(limits.ANCHOR, "anchor: 2 Mixed", blank=True)
@@ -270,7 +274,7 @@ class Question(OneQueryChecks, models.Model):
                 violation_error_message="Kind must be one of: " + ", ".join(Kind.values) + ".",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=Status.values), name="question_status_valid"
+                condition=Q(status__in=QuestionStatus.values), name="question_status_valid"
             ),
             models.CheckConstraint(
                 condition=Q(estimated_minutes__gte=1) & Q(estimated_minutes__lte=120),
@@ -313,7 +317,7 @@ class Question(OneQueryChecks, models.Model):
 
     @property
     def is_active(self):
-        return self.status == Status.ACTIVE
+        return self.status == QuestionStatus.ACTIVE
 
     def key_points(self) -> list[str]:
         return split_lines(self.guidance)

@@ -19,7 +19,7 @@ from import_export.results import Error
 
 from config.csv_safety import SafeCSV, SafeTSV
 
-from .models import DEFAULT_MINUTES, Kind, Level, Question, Status, Topic, normalize_text
+from .models import DEFAULT_MINUTES, Kind, Level, Question, QuestionStatus, Topic, normalize_text
 
 # What the admin offers: CSV and TSV neutralise formula cells (config.csv_safety); JSON.
 FORMATS = [SafeCSV, SafeTSV, JSON]
@@ -214,7 +214,7 @@ class QuestionResource(resources.ModelResource):
             if row.get(name) is not None:
                 row[name] = str(row[name]).strip()
         if not row.get("status"):
-            row["status"] = Status.ACTIVE
+            row["status"] = QuestionStatus.ACTIVE
         if not str(row.get("estimated_minutes") or "").strip():
             row["estimated_minutes"] = DEFAULT_MINUTES.get(row.get("kind"), 5)
 
@@ -241,8 +241,8 @@ class QuestionResource(resources.ModelResource):
             errors.update(exc.message_dict)
         if instance.kind not in Kind.values:
             errors["kind"] = f"must be one of {', '.join(Kind.values)}"
-        if instance.status not in Status.values:
-            errors["status"] = f"must be one of {', '.join(Status.values)}"
+        if instance.status not in QuestionStatus.values:
+            errors["status"] = f"must be one of {', '.join(QuestionStatus.values)}"
         for name, (low, high, message) in RANGES.items():
             value = getattr(instance, name)
             if name not in errors and isinstance(value, int) and not low <= value <= high:

@@ -26,11 +26,11 @@ from interviews.models import (
     Decision,
     Interview,
     InterviewQuestion,
+    InterviewStatus,
     Loop,
     LoopStage,
     LoopStatus,
     Recommendation,
-    Status,
 )
 from interviews.simulation import Simulation
 from questionbank.models import Kind, Level, Question, Topic, rubrics_by_kind
@@ -207,7 +207,7 @@ def write_simulation(
             level=levels[by_interview[i][0].level],
             title=f"Interview {i + 1}",
             planned_minutes=60,
-            status=Status.SUBMITTED,
+            status=InterviewStatus.SUBMITTED,
             started_at=now - datetime.timedelta(days=i % 300, hours=1),
             submitted_at=now - datetime.timedelta(days=i % 300),
             recommendation=recommendation(by_interview[i], primary[i]),

@@ -12,8 +12,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from interviews import coscoring, reports, services
-from interviews.models import Candidate, Interview, Loop
-from interviews.models import Status as InterviewStatus
+from interviews.models import Candidate, Interview, InterviewStatus, Loop
 from people.models import AuditEvent, Verb
 from people.services import audit_record
 from questionbank.models import Level

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from interviews.models import INTERVIEW_SORTS, Candidate, Interview, Status
+from interviews.models import INTERVIEW_SORTS, Candidate, Interview, InterviewStatus
 from questionbank.models import Level
 
 MINUTES_MIN, MINUTES_MAX = 5, 480
@@ -100,7 +100,9 @@ class InterviewFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *Status.choices]
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), *InterviewStatus.choices],
     )
     level = forms.ModelChoiceField(
         Level.objects.all(),

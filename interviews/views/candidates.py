@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import services
 from ..forms.compose import add_service_errors
 from ..forms.manage import MergeForm
-from ..models import Candidate, Status
+from ..models import Candidate, InterviewStatus
 
 
 def _see_other(url: str) -> HttpResponseRedirect:
@@ -55,7 +55,7 @@ def archive(request, candidate: Candidate):
 
 def _counts(candidate: Candidate) -> dict:
     return candidate.interviews.aggregate(
-        total=Count("pk"), submitted=Count("pk", filter=Q(status=Status.SUBMITTED))
+        total=Count("pk"), submitted=Count("pk", filter=Q(status=InterviewStatus.SUBMITTED))
     )
 
 

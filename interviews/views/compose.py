@@ -46,10 +46,10 @@ from interviews.models import (
     Candidate,
     Interview,
     InterviewQuestion,
+    InterviewStatus,
     Kit,
     KitQuestion,
     LoopStage,
-    Status,
 )
 from people.rules import require, runnable_or_404
 from questionbank.counts import topic_counts
@@ -423,7 +423,7 @@ def _asked_before(interview: Interview, question: Question):
         InterviewQuestion.objects.filter(
             question=question,
             interview__candidate=interview.candidate,
-            interview__status__in=[Status.LIVE, Status.SUBMITTED],
+            interview__status__in=[InterviewStatus.LIVE, InterviewStatus.SUBMITTED],
         )
         .exclude(interview=interview)
         .select_related("interview__interviewer")

@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from people.roles import Role
 from people.rules import require
 
-from ..models import Candidate, CoScorer, Interview, Kit, LoopStage, Status, can_view_all
+from ..models import Candidate, CoScorer, Interview, InterviewStatus, Kit, LoopStage, can_view_all
 
 DASHBOARD_LIMIT = 10
 CANDIDATES_PER_PAGE = 25
@@ -20,7 +20,7 @@ CANDIDATES_PER_PAGE = 25
 def _with_interview_counts(qs):
     return qs.annotate(
         interview_count=Count("interviews"),
-        submitted_count=Count("interviews", filter=Q(interviews__status=Status.SUBMITTED)),
+        submitted_count=Count("interviews", filter=Q(interviews__status=InterviewStatus.SUBMITTED)),
     )
 
 
@@ -36,13 +36,19 @@ def dashboard(request):
         # Assigned loop stages not submitted yet (with their calendar file once scheduled)...
         "stages": list(LoopStage.objects.upcoming_for(user)[:DASHBOARD_LIMIT]),
         "drafts": list(
-            mine.filter(status=Status.DRAFT).order_by("-updated_at", "-id")[:DASHBOARD_LIMIT]
+            mine.filter(status=InterviewStatus.DRAFT).order_by("-updated_at", "-id")[
+                :DASHBOARD_LIMIT
+            ]
         ),
         "live": list(
-            mine.filter(status=Status.LIVE).order_by("-started_at", "-id")[:DASHBOARD_LIMIT]
+            mine.filter(status=InterviewStatus.LIVE).order_by("-started_at", "-id")[
+                :DASHBOARD_LIMIT
+            ]
         ),
         "submitted": list(
-            mine.filter(status=Status.SUBMITTED).order_by("-submitted_at", "-id")[:DASHBOARD_LIMIT]
+            mine.filter(status=InterviewStatus.SUBMITTED).order_by("-submitted_at", "-id")[
+                :DASHBOARD_LIMIT
+            ]
         ),
         # ... and the user's other scheduled interviews.
         "upcoming": list(
@@ -67,7 +73,7 @@ def dashboard(request):
     }
     if context["sees_all"]:
         context["everyone_submitted"] = list(
-            Interview.objects.filter(status=Status.SUBMITTED)
+            Interview.objects.filter(status=InterviewStatus.SUBMITTED)
             .select_related("candidate", "level", "interviewer")
             .order_by("-submitted_at", "-id")[:DASHBOARD_LIMIT]
         )

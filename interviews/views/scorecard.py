@@ -19,7 +19,7 @@ from people.services import audit_record
 from .. import reports, services
 from ..forms.coscore import DecisionForm
 from ..forms.scorecard import AmendForm, EraseForm
-from ..models import Candidate, Interview, Status
+from ..models import Candidate, Interview, InterviewStatus
 from ..ratings import ratings
 
 
@@ -135,7 +135,9 @@ def export(request, pk: int, fmt: str):
     if fmt not in reports.EXPORT_FORMATS:
         raise Http404("No such export format.")
     interview = get_object_or_404(
-        Interview.objects.visible_to(request.user).with_items(), pk=pk, status=Status.SUBMITTED
+        Interview.objects.visible_to(request.user).with_items(),
+        pk=pk,
+        status=InterviewStatus.SUBMITTED,
     )
     card = reports.build_scorecard(interview)
     amendments = list(interview.amendments.select_related("user"))

@@ -7,7 +7,7 @@ from django.test import Client
 
 from api.services import token_create
 from interviews import services
-from interviews.models import Status
+from interviews.models import InterviewStatus
 from questionbank.models import Kind, Level, Topic
 from tests.factories import QuestionFactory, UserFactory
 
@@ -140,5 +140,5 @@ def world(users, level, bank):
         stage=stage_i, interviewer=users["interviewer"], questions=bank[0:2], scores=[3, 4]
     )
     omar = services.stage_create_interview(stage=stage_o, interviewer=users["other"])
-    assert ines.status == Status.SUBMITTED
+    assert ines.status == InterviewStatus.SUBMITTED
     return {"candidate": cam, "loop": loop, "ines": ines, "omar": omar, "stage_o": stage_o}

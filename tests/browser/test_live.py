@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from interviews.models import InterviewQuestion, Status
+from interviews.models import InterviewQuestion, InterviewStatus
 from questionbank.models import Question
 
 from .helpers import (
@@ -111,7 +111,7 @@ def test_interview_by_keyboard_reload_submit_scorecard_exports(open_page, make_u
     expect(page.get_by_role("heading", name=re.compile("^Recommendation"))).to_contain_text("Hire")
     expect(page).to_have_url(re.compile(rf"/interviews/{interview.pk}/$"))
     interview.refresh_from_db()
-    assert interview.status == Status.SUBMITTED and interview.recommendation == "hire"
+    assert interview.status == InterviewStatus.SUBMITTED and interview.recommendation == "hire"
     expect(page.locator(".scorecard")).to_contain_text("Explained BPE clearly.")
     check_page(page, "scorecard")
 

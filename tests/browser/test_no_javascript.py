@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from interviews.models import Status
+from interviews.models import InterviewStatus
 from questionbank.models import Question, Topic
 
 from .helpers import JOURNEY, check_page, make_interview
@@ -80,7 +80,7 @@ def test_bank_compose_and_score_without_javascript(open_page, make_user, real_ba
     page.get_by_role("button", name="Start interview").click()
     expect(page).to_have_url(re.compile(rf"/interviews/{interview.pk}/live/"))
     interview.refresh_from_db()
-    assert interview.status == Status.LIVE
+    assert interview.status == InterviewStatus.LIVE
     page.locator(f"#score-{added}-3").click()
     expect(page.locator(f"#score-{added}-3")).to_have_attribute("aria-pressed", "true")
     page.locator(f"#notes-{added}").fill("Written with scripts off.")
@@ -103,4 +103,4 @@ def test_bank_compose_and_score_without_javascript(open_page, make_user, real_ba
         "No hire"
     )
     interview.refresh_from_db()
-    assert interview.status == Status.SUBMITTED
+    assert interview.status == InterviewStatus.SUBMITTED

@@ -3,7 +3,7 @@
 import pytest
 
 from interviews import services
-from interviews.models import Status
+from interviews.models import InterviewStatus
 from questionbank.models import Kind, Level, Topic
 from tests.factories import (
     QuestionFactory,
@@ -127,9 +127,9 @@ def big_interview(interviewer, candidate, level):
 
 def make_status(interview, status):
     """Move an interview to a status through the services (test helper)."""
-    if status in (Status.LIVE, Status.SUBMITTED):
+    if status in (InterviewStatus.LIVE, InterviewStatus.SUBMITTED):
         services.interview_start(interview=interview)
-    if status == Status.SUBMITTED:
+    if status == InterviewStatus.SUBMITTED:
         services.interview_submit(
             interview=interview, recommendation="hire", summary="ok", allow_unscored=True
         )

@@ -27,7 +27,7 @@ from interviews.autocompose import (
     similarity,
     technical_wanted,
 )
-from interviews.models import InterviewQuestion, Status
+from interviews.models import InterviewQuestion, InterviewStatus
 from questionbank.models import Kind, Level, Question, Topic
 from tests.factories import QuestionFactory, assigned_interview, make_bank
 from tests.interviews.conftest import make_status
@@ -683,7 +683,7 @@ def test_autocompose_on_the_real_guide(engineer_interview):
     for question in Question.objects.filter(pk__in=asked):
         # planned in this loop already (the draft above): a repeat, confirmed
         services.interview_add_question(interview=earlier, question=question, confirm_repeat=True)
-    make_status(earlier, Status.SUBMITTED)
+    make_status(earlier, InterviewStatus.SUBMITTED)
     later = autocompose_interview(interview=engineer_interview, topic_slugs=None, seed=7)
     assert later.ok, later.problems
     assert not set(later.question_ids) & set(asked)

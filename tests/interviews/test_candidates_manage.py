@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from interviews import services
-from interviews.models import Candidate, Interview, InterviewQuestion, Loop, Status
+from interviews.models import Candidate, Interview, InterviewQuestion, InterviewStatus, Loop
 
 from .conftest import make_status
 
@@ -183,10 +183,10 @@ def duplicate(interviewer, level, bank):
         interviewer=interviewer, candidate=dup, level=level, planned_minutes=30, title="Dup done"
     )
     services.interview_add_question(interview=done, question=bank[6])
-    make_status(done, Status.LIVE)
+    make_status(done, InterviewStatus.LIVE)
     item = done.items.get()
     services.item_save_notes(item=item, notes="Good answer.", base_version=0)
-    make_status(done, Status.SUBMITTED)
+    make_status(done, InterviewStatus.SUBMITTED)
     services.interview_create(
         interviewer=interviewer, candidate=dup, level=level, planned_minutes=30, title="Dup draft"
     )

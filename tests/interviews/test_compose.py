@@ -10,9 +10,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from interviews import services
-from interviews.models import Interview, InterviewQuestion, Kit, Status
-from questionbank.models import Level
-from questionbank.models import Status as QuestionStatus
+from interviews.models import Interview, InterviewQuestion, InterviewStatus, Kit
+from questionbank.models import Level, QuestionStatus
 from tests.factories import LevelFactory, QuestionFactory, TopicFactory, assigned_interview
 from tests.interviews.conftest import make_status
 
@@ -236,7 +235,7 @@ def test_retired_questions_are_not_in_the_bank(as_interviewer, draft, bank):
 
 
 @pytest.mark.parametrize(
-    ("status", "target"), [(Status.LIVE, "live"), (Status.SUBMITTED, "scorecard")]
+    ("status", "target"), [(InterviewStatus.LIVE, "live"), (InterviewStatus.SUBMITTED, "scorecard")]
 )
 def test_the_composer_of_a_started_interview_sends_you_on(as_interviewer, draft, status, target):
     make_status(draft, status)
@@ -518,7 +517,7 @@ def test_bad_item_writes_change_nothing(as_interviewer, draft, other_draft):
     assert order(draft) == before and order(other_draft) == before_theirs
 
 
-@pytest.mark.parametrize("status", [Status.LIVE, Status.SUBMITTED])
+@pytest.mark.parametrize("status", [InterviewStatus.LIVE, InterviewStatus.SUBMITTED])
 def test_a_started_interview_cannot_be_composed(as_interviewer, draft, bank, status):
     make_status(draft, status)
     before = order(draft)

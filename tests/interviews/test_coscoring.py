@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from config import limits
 from interviews import coscoring, services
-from interviews.models import CoScore, CoScorer, Decision, Interview, Loop, Status
+from interviews.models import CoScore, CoScorer, Decision, Interview, InterviewStatus, Loop
 from interviews.ratings import ratings
 from people.models import AuditEvent, Verb
 from tests.factories import UserFactory, assigned_interview
@@ -196,7 +196,7 @@ def test_scoring_on_a_sheet_is_refused(case, message, sheet, live, interviewer, 
     elif case == "skip with a score":
         kwargs["skipped"] = True
     elif case == "draft":
-        Interview.objects.filter(pk=live.pk).update(status=Status.DRAFT)
+        Interview.objects.filter(pk=live.pk).update(status=InterviewStatus.DRAFT)
     elif case == "submitted sheet":
         coscoring.coscorer_submit(
             sheet=sheet, recommendation="hire", summary="s", allow_unscored=True

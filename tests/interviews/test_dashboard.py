@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interviews import services
-from interviews.models import Kit, Status
+from interviews.models import InterviewStatus, Kit
 from tests.factories import UserFactory, assigned_interview
 
 from .conftest import make_status
@@ -49,7 +49,7 @@ def test_dashboard_lists_my_interviews_candidates_and_kits(
         title="Second round",
     )
     services.interview_add_question(interview=live, question=bank[5])
-    make_status(live, Status.LIVE)
+    make_status(live, InterviewStatus.LIVE)
     assigned_interview(
         interviewer=interviewer,
         candidate=candidate,
@@ -109,7 +109,7 @@ def test_dashboard_query_count_does_not_grow(
     visit(interviewer, 11)
     visit(hiring_manager, 12)  # + everyone's submitted scorecards
     # More and bigger interviews, candidates and kits: the same count.
-    make_status(big_interview, Status.SUBMITTED)
+    make_status(big_interview, InterviewStatus.SUBMITTED)
     for i in range(5):
         candidate = services.candidate_create(
             name=f"Extra {i}", level=submitted.level, created_by=interviewer

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from interviews import reports, services
-from interviews.models import Candidate, Interview, Loop, Status
+from interviews.models import Candidate, Interview, InterviewStatus, Loop
 from tests.factories import UserFactory, assigned_interview
 
 from .conftest import make_status
@@ -78,7 +78,7 @@ def test_interviewer_sees_others_only_after_submitting_their_own(
     services.interview_add_question(
         interview=mine, question=submitted.items.first().question, confirm_repeat=True
     )
-    make_status(mine, Status.SUBMITTED)
+    make_status(mine, InterviewStatus.SUBMITTED)
     html = client.get(page(submitted.candidate)).content.decode()
     assert HIDDEN in html
     assert "Solid on retrieval." not in html and "Omar&#x27;s summary" not in html
@@ -193,8 +193,8 @@ def test_candidate_page_query_count_does_not_grow(
         services.interview_add_question(
             interview=short, question=item.question, confirm_repeat=True
         )
-    make_status(short, Status.SUBMITTED)
-    make_status(big_interview, Status.SUBMITTED)
+    make_status(short, InterviewStatus.SUBMITTED)
+    make_status(big_interview, InterviewStatus.SUBMITTED)
     assert Candidate.objects.get(pk=candidate.pk).interviews.count() == 2
     # session, user, their groups (the rules), candidate, its interviews, their items, their
     # co-scorers, its loops, their stages, the audit row; the hiring manager also reads the

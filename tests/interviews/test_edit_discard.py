@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interviews import services
-from interviews.models import Candidate, Interview, InterviewQuestion, Kit, Status
+from interviews.models import Candidate, Interview, InterviewQuestion, InterviewStatus, Kit
 from questionbank.models import Level
 
 from .conftest import make_status
@@ -170,7 +170,7 @@ def test_bad_details_are_refused_with_nothing_changed(
     assert "<html" not in text(response) and message in text(response)
 
 
-@pytest.mark.parametrize("status", [Status.LIVE, Status.SUBMITTED])
+@pytest.mark.parametrize("status", [InterviewStatus.LIVE, InterviewStatus.SUBMITTED])
 def test_editing_is_refused_once_the_interview_is_not_a_draft(
     as_interviewer, draft, senior, status
 ):
@@ -272,7 +272,7 @@ def test_discard_deletes_only_that_draft_and_its_questions(
     assert f"Draft “{draft.title}” discarded." in text(follow)
 
 
-@pytest.mark.parametrize("status", [Status.LIVE, Status.SUBMITTED])
+@pytest.mark.parametrize("status", [InterviewStatus.LIVE, InterviewStatus.SUBMITTED])
 def test_discard_is_refused_once_the_interview_is_not_a_draft(as_interviewer, draft, status):
     make_status(draft, status)
     before = snapshot(draft)

@@ -20,10 +20,10 @@ from interviews.models import (
     ErasureRecord,
     Interview,
     InterviewQuestion,
+    InterviewStatus,
     Loop,
     LoopStage,
     LoopStatus,
-    Status,
 )
 from people.models import AuditEvent, Verb
 from tests.factories import UserFactory
@@ -116,7 +116,7 @@ def bystander(interviewer, level, bank):
         interviewer=interviewer, candidate=other, level=level, planned_minutes=45
     )
     services.interview_add_question(interview=interview, question=bank[7])
-    make_status(interview, Status.LIVE)
+    make_status(interview, InterviewStatus.LIVE)
     return other
 
 
@@ -292,11 +292,11 @@ def aged(interviewer, level, bank, settings):
         return candidate
 
     return {
-        "old_submitted": make("Old Submitted", days=400, status=Status.SUBMITTED),
+        "old_submitted": make("Old Submitted", days=400, status=InterviewStatus.SUBMITTED),
         "old_no_interview": make("Old Nothing", days=500),
-        "old_but_live": make("Old Live", days=400, status=Status.LIVE),
-        "old_but_draft": make("Old Draft", days=400, status=Status.DRAFT),
-        "recent": make("Recent Submitted", days=30, status=Status.SUBMITTED),
+        "old_but_live": make("Old Live", days=400, status=InterviewStatus.LIVE),
+        "old_but_draft": make("Old Draft", days=400, status=InterviewStatus.DRAFT),
+        "recent": make("Recent Submitted", days=30, status=InterviewStatus.SUBMITTED),
     }
 
 
@@ -347,7 +347,7 @@ def test_a_recent_submission_keeps_an_old_candidate(aged, interviewer, level, ba
         interviewer=interviewer, candidate=old, level=level, planned_minutes=45
     )
     services.interview_add_question(interview=interview, question=bank[1])
-    make_status(interview, Status.SUBMITTED)  # submitted now
+    make_status(interview, InterviewStatus.SUBMITTED)  # submitted now
     assert "Old Submitted" not in set(
         Candidate.objects.past_retention().values_list("name", flat=True)
     )

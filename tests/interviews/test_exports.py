@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from config.csv_safety import restore
 from interviews import reports, services
-from interviews.models import Interview, Status
+from interviews.models import Interview, InterviewStatus
 
 from .conftest import make_status
 
@@ -240,7 +240,7 @@ def test_export_permissions_and_formats(
     assert client.post(target).status_code == 405
 
 
-@pytest.mark.parametrize("status", [Status.DRAFT, Status.LIVE])
+@pytest.mark.parametrize("status", [InterviewStatus.DRAFT, InterviewStatus.LIVE])
 def test_no_export_before_submission(client, interviewer, hiring_manager, draft, status):
     interview = make_status(draft, status)
     for reader in (interviewer, hiring_manager):
@@ -251,7 +251,7 @@ def test_no_export_before_submission(client, interviewer, hiring_manager, draft,
 def test_export_query_count_does_not_grow(
     client, interviewer, submitted, big_interview, django_assert_num_queries
 ):
-    big = make_status(big_interview, Status.SUBMITTED)
+    big = make_status(big_interview, InterviewStatus.SUBMITTED)
     client.force_login(interviewer)
     for interview in (submitted, big):
         for fmt in ("md", "csv", "json"):

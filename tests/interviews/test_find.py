@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interviews import services
-from interviews.models import Interview, Status
+from interviews.models import Interview, InterviewStatus
 from questionbank.models import Level
 
 from .conftest import make_status
@@ -45,7 +45,7 @@ def people(interviewer, other_interviewer, level, senior, bank):
     )
     bo = services.candidate_create(name="Bo Brummel", level=senior, created_by=interviewer)
 
-    def make(who, candidate, lvl, title, when, status=Status.DRAFT):
+    def make(who, candidate, lvl, title, when, status=InterviewStatus.DRAFT):
         interview = services.interview_create(
             interviewer=who,
             candidate=candidate,
@@ -59,8 +59,12 @@ def people(interviewer, other_interviewer, level, senior, bank):
 
     return {
         "ada_draft": make(interviewer, ada, level, "Retrieval deep dive", "2026-03-10"),
-        "bo_live": make(interviewer, bo, senior, "Serving round", "2026-02-01", Status.LIVE),
-        "ada_done": make(interviewer, ada, level, "Phone screen", "2026-01-15", Status.SUBMITTED),
+        "bo_live": make(
+            interviewer, bo, senior, "Serving round", "2026-02-01", InterviewStatus.LIVE
+        ),
+        "ada_done": make(
+            interviewer, ada, level, "Phone screen", "2026-01-15", InterviewStatus.SUBMITTED
+        ),
         "omar_draft": make(other_interviewer, bo, senior, "Omar's design round", "2026-02-20"),
         "ada": ada,
         "bo": bo,
@@ -244,7 +248,10 @@ def make_interviews(interviewer, others, level, count: int):
         )
         for question in questions:
             services.interview_add_question(interview=interview, question=question)
-        make_status(interview, [Status.DRAFT, Status.LIVE, Status.SUBMITTED][i % 3])
+        make_status(
+            interview,
+            [InterviewStatus.DRAFT, InterviewStatus.LIVE, InterviewStatus.SUBMITTED][i % 3],
+        )
 
 
 @pytest.mark.parametrize("filters", [{}, {"status": "live", "q": "person", "sort": "candidate"}])

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from interviews import services
 from interviews.models import Kit, KitQuestion
-from questionbank.models import Status as QuestionStatus
+from questionbank.models import QuestionStatus
 
 HX = {"HX-Request": "true"}
 KITS = reverse("interviews:kit_list")

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interviews import services
-from interviews.models import Interview, InterviewQuestion, Status
+from interviews.models import Interview, InterviewQuestion, InterviewStatus
 from people.models import AuditEvent
-from questionbank.models import Status as QuestionStatus
+from questionbank.models import QuestionStatus
 from tests.factories import QuestionFactory, assigned_interview
 
 HX = {"HX-Request": "true"}
@@ -48,7 +48,7 @@ def test_start_moves_the_draft_to_live_and_opens_the_live_page(as_interviewer, d
     assert response.status_code == 303
     assert response["Location"] == url("live", draft)
     draft.refresh_from_db()
-    assert draft.status == Status.LIVE and draft.started_at is not None
+    assert draft.status == InterviewStatus.LIVE and draft.started_at is not None
 
 
 def test_start_with_htmx_redirects_the_whole_page(as_interviewer, draft):
@@ -56,7 +56,7 @@ def test_start_with_htmx_redirects_the_whole_page(as_interviewer, draft):
     assert response.status_code == 200
     assert response["HX-Redirect"] == url("live", draft)
     draft.refresh_from_db()
-    assert draft.status == Status.LIVE
+    assert draft.status == InterviewStatus.LIVE
 
 
 def test_start_an_empty_interview_is_refused_with_a_message(
@@ -70,7 +70,7 @@ def test_start_an_empty_interview_is_refused_with_a_message(
     assert response["Location"] == url("compose", empty)
     assert messages_of(response) == ["Add at least one question before starting."]
     empty.refresh_from_db()
-    assert empty.status == Status.DRAFT and empty.started_at is None
+    assert empty.status == InterviewStatus.DRAFT and empty.started_at is None
 
 
 def test_start_a_submitted_interview_changes_nothing(as_interviewer, submitted):
@@ -79,7 +79,7 @@ def test_start_a_submitted_interview_changes_nothing(as_interviewer, submitted):
     assert response["Location"] == url("scorecard", submitted)
     assert "submitted" in messages_of(response)[0]
     submitted.refresh_from_db()
-    assert submitted.status == Status.SUBMITTED and submitted.started_at == before
+    assert submitted.status == InterviewStatus.SUBMITTED and submitted.started_at == before
 
 
 def test_start_is_post_only(as_interviewer, draft):
@@ -93,7 +93,7 @@ def test_start_permissions(client, draft, other_interviewer, hiring_manager):
         client.force_login(user)
         assert client.post(url("start", draft)).status_code == 404
     draft.refresh_from_db()
-    assert draft.status == Status.DRAFT
+    assert draft.status == InterviewStatus.DRAFT
 
 
 # The live page -------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from interviews import measures, measuring, services
-from interviews.models import CoScore, CoScorer, InterviewQuestion, Status
+from interviews.models import CoScore, CoScorer, InterviewQuestion, InterviewStatus
 from interviews.ratings import hire_rows, ratings
 from interviews.simulation import Settings, simulate
 from interviews.views.measures import SORTS
@@ -452,7 +452,7 @@ def test_a_draft_or_live_sheet_is_never_measured(client, live_interview, db):
     assert "No submitted interview has scored a question yet." in text(
         client.get(PAGES["questions"])
     )
-    assert live_interview.status == Status.LIVE
+    assert live_interview.status == InterviewStatus.LIVE
 
 
 def test_roles_come_from_groups_only(client, db):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from interviews import services
-from interviews.models import Interview, Status
+from interviews.models import Interview, InterviewStatus
 
 from .conftest import make_status
 
@@ -112,7 +112,7 @@ def test_upcoming_lists_my_scheduled_interviews_soonest_first(
 ):
     now = timezone.now()
 
-    def make(who, title, when, status=Status.DRAFT):
+    def make(who, title, when, status=InterviewStatus.DRAFT):
         interview = services.interview_create(
             interviewer=who,
             candidate=candidate,
@@ -127,7 +127,7 @@ def test_upcoming_lists_my_scheduled_interviews_soonest_first(
     later = make(interviewer, "Later round", now + timedelta(days=5))
     soon = make(interviewer, "Soon round", now + timedelta(hours=2))
     make(interviewer, "Past round", now - timedelta(days=1))
-    make(interviewer, "Done round", now + timedelta(days=1), Status.SUBMITTED)
+    make(interviewer, "Done round", now + timedelta(days=1), InterviewStatus.SUBMITTED)
     make(other_interviewer, "Omar round", now + timedelta(days=1))
     make(interviewer, "Unscheduled round", None)
     body = text(as_interviewer.get(DASHBOARD))

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from interviews import reports, services
-from interviews.models import Amendment, Interview, Status
+from interviews.models import Amendment, Interview, InterviewStatus
 from questionbank.models import Kind
 from tests.factories import QuestionFactory, assigned_interview
 
@@ -172,7 +172,7 @@ def test_hiring_manager_sees_not_submitted_yet(client, hiring_manager, live_inte
 def test_scorecard_query_count_does_not_grow(
     client, interviewer, hiring_manager, submitted, big_interview, django_assert_num_queries
 ):
-    big = make_status(big_interview, Status.SUBMITTED)
+    big = make_status(big_interview, InterviewStatus.SUBMITTED)
     assert big.items.count() == 40
     services.interview_amend(
         interview=big, user=interviewer, reason="typo", summary="Better summary"
@@ -335,7 +335,7 @@ def test_amend_clears_a_score(client, interviewer, submitted):
     ]
 
 
-@pytest.mark.parametrize("status", [Status.DRAFT, Status.LIVE])
+@pytest.mark.parametrize("status", [InterviewStatus.DRAFT, InterviewStatus.LIVE])
 def test_amend_needs_a_submitted_interview(client, interviewer, draft, status):
     interview = make_status(draft, status)
     client.force_login(interviewer)

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from interviews import services
-from interviews.models import Amendment, InterviewQuestion, Status
+from interviews.models import Amendment, InterviewQuestion, InterviewStatus
 
 
 def positions(interview):
@@ -86,12 +86,12 @@ def test_submit_rules(live_interview):
         services.interview_submit(interview=live_interview, recommendation="", summary="")
     assert set(excinfo.value.message_dict) == {"recommendation", "summary", "allow_unscored"}
     live_interview.refresh_from_db()
-    assert live_interview.status == Status.LIVE
+    assert live_interview.status == InterviewStatus.LIVE
     services.interview_submit(
         interview=live_interview, recommendation="no_hire", summary="x", allow_unscored=True
     )
     live_interview.refresh_from_db()
-    assert live_interview.status == Status.SUBMITTED and live_interview.submitted_at
+    assert live_interview.status == InterviewStatus.SUBMITTED and live_interview.submitted_at
 
 
 def test_amend_records_history(submitted, interviewer):

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from interviews import measures
-from interviews.models import CoScorer, Interview, Loop, Status
+from interviews.models import CoScorer, Interview, InterviewStatus, Loop
 from interviews.ratings import hire_rows, ratings
 from interviews.simulation import Settings, simulate
 
@@ -60,7 +60,7 @@ def test_the_database_holds_the_pure_simulations_scores(tmp_path, level, bank):
         (r.candidate_id, r.interviewer_id, r.question_id, r.score) for r in pure.ratings
     )
     assert keyed(truth, ratings()) == expected
-    assert Interview.objects.filter(status=Status.SUBMITTED).count() == 20
+    assert Interview.objects.filter(status=InterviewStatus.SUBMITTED).count() == 20
     assert (
         CoScorer.objects.submitted().count()
         == len({(r.interview_id, r.interviewer_id) for r in pure.ratings}) - 20

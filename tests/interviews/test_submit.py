@@ -5,7 +5,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from interviews import services
-from interviews.models import Recommendation, Status
+from interviews.models import InterviewStatus, Recommendation
 
 HX = {"HX-Request": "true"}
 
@@ -85,7 +85,7 @@ def test_submit_succeeds_and_goes_to_the_scorecard(as_interviewer, live_intervie
     assert response["Location"] == reverse("interviews:scorecard", args=[live_interview.pk])
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["Scorecard submitted."]
     live_interview.refresh_from_db()
-    assert live_interview.status == Status.SUBMITTED
+    assert live_interview.status == InterviewStatus.SUBMITTED
     assert live_interview.submitted_at is not None
     assert live_interview.recommendation == "strong_hire"
     assert live_interview.summary == "Clear, deep answers."
@@ -100,7 +100,10 @@ def test_submit_with_htmx_redirects_with_hx_redirect(as_interviewer, live_interv
     assert response.status_code == 200
     assert response["HX-Redirect"] == reverse("interviews:scorecard", args=[live_interview.pk])
     live_interview.refresh_from_db()
-    assert live_interview.status == Status.SUBMITTED and live_interview.recommendation == "no_hire"
+    assert (
+        live_interview.status == InterviewStatus.SUBMITTED
+        and live_interview.recommendation == "no_hire"
+    )
 
 
 def test_submit_without_anything_shows_every_error_per_field(as_interviewer, live_interview):
@@ -121,7 +124,7 @@ def test_submit_without_anything_shows_every_error_per_field(as_interviewer, liv
     assert response.status_code == 422 and "<html" in response.content.decode()
     assert set(response.context["form"].errors) == {"recommendation", "summary", "allow_unscored"}
     live_interview.refresh_from_db()
-    assert live_interview.status == Status.LIVE and live_interview.submitted_at is None
+    assert live_interview.status == InterviewStatus.LIVE and live_interview.submitted_at is None
 
 
 @pytest.mark.parametrize(
@@ -142,7 +145,7 @@ def test_submit_refuses_a_missing_recommendation_or_summary(
     assert "<html" in response.content.decode()
     assert list(response.context["form"].errors) == [field]
     live_interview.refresh_from_db()
-    assert live_interview.status == Status.LIVE
+    assert live_interview.status == InterviewStatus.LIVE
     assert live_interview.recommendation == "" and live_interview.summary == ""
 
 
@@ -154,11 +157,11 @@ def test_unscored_questions_need_an_explicit_confirmation(as_interviewer, live_i
     assert list(response.context["form"].errors) == ["allow_unscored"]
     assert "2 questions have no score and were not skipped" in response.content.decode()
     live_interview.refresh_from_db()
-    assert live_interview.status == Status.LIVE
+    assert live_interview.status == InterviewStatus.LIVE
     response = as_interviewer.post(submit_url(live_interview), {**data, "allow_unscored": "on"})
     assert response.status_code == 303
     live_interview.refresh_from_db()
-    assert live_interview.status == Status.SUBMITTED
+    assert live_interview.status == InterviewStatus.SUBMITTED
     assert list(
         live_interview.items.filter(score__isnull=True).values_list("skipped", flat=True)
     ) == [
@@ -175,7 +178,7 @@ def test_skipped_questions_need_no_confirmation(as_interviewer, live_interview):
     )
     assert response.status_code == 303
     live_interview.refresh_from_db()
-    assert live_interview.status == Status.SUBMITTED
+    assert live_interview.status == InterviewStatus.SUBMITTED
 
 
 def test_submitting_a_submitted_interview_changes_nothing(as_interviewer, submitted):
@@ -204,7 +207,7 @@ def test_submitting_a_draft_is_refused(as_interviewer, draft):
     assert response.status_code == 303
     assert response["Location"] == reverse("interviews:compose", args=[draft.pk])
     draft.refresh_from_db()
-    assert draft.status == Status.DRAFT and draft.recommendation == ""
+    assert draft.status == InterviewStatus.DRAFT and draft.recommendation == ""
 
 
 def test_submit_permissions(client, live_interview, other_interviewer, hiring_manager):
@@ -217,7 +220,7 @@ def test_submit_permissions(client, live_interview, other_interviewer, hiring_ma
         assert client.get(submit_url(live_interview)).status_code == 404
         assert client.post(submit_url(live_interview), data).status_code == 404
     live_interview.refresh_from_db()
-    assert live_interview.status == Status.LIVE
+    assert live_interview.status == InterviewStatus.LIVE
 
 
 def test_submit_page_query_count_does_not_grow(

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from questionbank.admin import QuestionAdmin
-from questionbank.models import Kind, KindRubric, Level, Question, Status, Topic
+from questionbank.models import Kind, KindRubric, Level, Question, QuestionStatus, Topic
 from questionbank.similarity import similar_questions
 from tests.factories import LevelFactory, QuestionFactory, TopicFactory, UserFactory, make_bank
 
@@ -36,7 +36,7 @@ def question_form(level, topic, **overrides):
         "text": "How does nucleus sampling choose the next token?",
         "kind": Kind.CONCEPTUAL,
         "difficulty": 3,
-        "status": Status.ACTIVE,
+        "status": QuestionStatus.ACTIVE,
         "estimated_minutes": 5,
         "levels": [level.pk],
         "topics": [topic.pk],
@@ -110,12 +110,12 @@ def test_bulk_actions(as_curator, tags):
     level, topic = tags
     q1, q2 = (QuestionFactory(levels=[level], topics=[topic]) for _ in range(2))
     response = _action(as_curator, "retire", [q1.pk, q2.pk])
-    assert set(Question.objects.values_list("status", flat=True)) == {Status.RETIRED}
+    assert set(Question.objects.values_list("status", flat=True)) == {QuestionStatus.RETIRED}
     assert "Retired 2 questions." in response.content.decode()
     response = _action(as_curator, "reactivate", [q1.pk])
     assert "Reactivated 1 question." in response.content.decode()
     q1.refresh_from_db()
-    assert q1.status == Status.ACTIVE
+    assert q1.status == QuestionStatus.ACTIVE
     _action(as_curator, "set_difficulty", [q1.pk, q2.pk], difficulty="5")
     assert set(Question.objects.values_list("difficulty", flat=True)) == {5}
     other_topic = TopicFactory(name="Agents", slug="agents")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.html import escape
 
 from questionbank.guide import GuideError, kind_for
-from questionbank.models import KindRubric, Question, Score, Status
+from questionbank.models import KindRubric, Question, QuestionStatus, Score
 from questionbank.services import guide_import_file
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -30,7 +30,7 @@ def content_words(text: str) -> set[str]:
 
 @pytest.fixture
 def guide_questions(guide_bank):
-    return list(Question.objects.filter(source="llm_guide.txt", status=Status.ACTIVE))
+    return list(Question.objects.filter(source="llm_guide.txt", status=QuestionStatus.ACTIVE))
 
 
 def own_anchors(question: Question) -> list[str]:

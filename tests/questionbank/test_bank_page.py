@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from questionbank.models import Kind, Level, Question, Status, Topic
+from questionbank.models import Kind, Level, Question, QuestionStatus, Topic
 from tests.factories import LevelFactory, QuestionFactory, TopicFactory, make_bank
 
 URL = reverse("questionbank:bank")
@@ -30,7 +30,10 @@ def small_bank(db):
             topics=[rag],
         ),
         "retired": QuestionFactory(
-            text="A retired token question", status=Status.RETIRED, levels=[intern], topics=[tok]
+            text="A retired token question",
+            status=QuestionStatus.RETIRED,
+            levels=[intern],
+            topics=[tok],
         ),
     }
 
@@ -200,7 +203,7 @@ def test_topic_counts_count_each_question_once(db):
     rag, tok, empty = (TopicFactory(slug=slug) for slug in ("rag", "tok", "empty"))
     QuestionFactory(levels=[intern, engineer], topics=[rag, tok])
     QuestionFactory(levels=[engineer], topics=[rag])
-    QuestionFactory(levels=[intern, engineer], topics=[rag], status=Status.RETIRED)
+    QuestionFactory(levels=[intern, engineer], topics=[rag], status=QuestionStatus.RETIRED)
 
     def counts(level=None):
         return dict(Topic.objects.with_question_counts(level).values_list("slug", "question_count"))

@@ -7,13 +7,13 @@ from django.conf import settings
 from django.utils.html import escape
 
 from questionbank.guide import load_guidance
-from questionbank.models import Kind, Question, Status
+from questionbank.models import Kind, Question, QuestionStatus
 from tests.factories import assigned_interview
 
 
 @pytest.fixture
 def guide_questions(guide_bank):
-    return list(Question.objects.filter(source="llm_guide.txt", status=Status.ACTIVE))
+    return list(Question.objects.filter(source="llm_guide.txt", status=QuestionStatus.ACTIVE))
 
 
 def test_every_active_guide_question_has_complete_guidance(guide_questions):

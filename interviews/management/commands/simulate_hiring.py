@@ -30,7 +30,7 @@ from interviews.models import CoScorerRole, Decision, Recommendation
 from interviews.simulation import Settings, Simulation, simulate, true_alpha
 from people.roles import Role
 from people.services import user_set_roles
-from questionbank.models import Kind, Level, Question, Status, Topic
+from questionbank.models import Kind, Level, Question, QuestionStatus, Topic
 
 MAX_SECONDS_PER_CALL = 3600
 
@@ -241,7 +241,9 @@ def _questions(sim: Simulation, seed: int) -> list[Question]:
     rng = np.random.default_rng([seed, 13])
     pool: dict[int, list[int]] = defaultdict(list)
     for pk, difficulty in (
-        Question.objects.filter(status=Status.ACTIVE).order_by("id").values_list("id", "difficulty")
+        Question.objects.filter(status=QuestionStatus.ACTIVE)
+        .order_by("id")
+        .values_list("id", "difficulty")
     ):
         pool[difficulty].append(pk)
     for ids in pool.values():
