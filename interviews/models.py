@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from config import limits
 from config.limits import bounded_text, length_constraint
-from questionbank.models import Kind, Level, Question, Score
+from questionbank.models import SCORE_MAX, SCORE_MIN, HasGuidance, Kind, Level, Question, Score
 
 VIEW_ALL_PERMISSION = "interviews.read_all"  # a named rule of people/rules.py
 
@@ -428,6 +428,28 @@ class Interview(models.Model):
             self.started_at = timezone.now()
             self.save(update_fields=["status", "started_at", "updated_at"])
 
+    def submit(self, *, recommendation: str, summary: str) -> None:
+        """Live -> submitted with the interviewer's recommendation and summary, recording the
+        time and raising the scorecard's version. What a scorecard needs is checked first by
+        the service (``services.check_scorecard``)."""
+        if self.status != InterviewStatus.LIVE:
+            raise ValueError("Only a live interview can be submitted.")
+        self.recommendation = recommendation
+        self.summary = summary.strip()
+        self.status = InterviewStatus.SUBMITTED
+        self.submitted_at = timezone.now()
+        self.version += 1
+        self.save(
+            update_fields=[
+                "recommendation",
+                "summary",
+                "status",
+                "submitted_at",
+                "version",
+                "updated_at",
+            ]
+        )
+
     def elapsed_seconds(self, now=None) -> int:
         if not self.started_at:
             return 0
@@ -435,7 +457,55 @@ class Interview(models.Model):
         return max(0, int((end - self.started_at).total_seconds()))
 
 
-class InterviewQuestion(models.Model):
+class ItemState(models.TextChoices):
+    """Where a question of a sheet stands: the interviewer's (``InterviewQuestion``) or a
+    co-scorer's (``CoScore``). Templates compare with the values ("open", "scored",
+    "skipped") or read ``is_open``."""
+
+    OPEN = "open", "Open"
+    SCORED = "scored", "Scored"
+    SKIPPED = "skipped", "Skipped"
+
+
+def score_constraints(model: str) -> list[models.BaseConstraint]:
+    """A scored line's rules (the interviewer's question and a co-scorer's line alike): a
+    score on the scale or none, and a skipped question has no score."""
+    return [
+        models.CheckConstraint(
+            condition=Q(score__isnull=True) | (Q(score__gte=SCORE_MIN) & Q(score__lte=SCORE_MAX)),
+            name=f"{model}_score_1_to_4",
+        ),
+        models.CheckConstraint(
+            condition=~(Q(skipped=True) & Q(score__isnull=False)),
+            name=f"{model}_skipped_has_no_score",
+        ),
+    ]
+
+
+class ScoredLine:
+    """What a line with ``score`` (on the scale, or None) and ``skipped`` says about itself."""
+
+    score: int | None
+    skipped: bool
+
+    @property
+    def state(self) -> ItemState:
+        if self.skipped:
+            return ItemState.SKIPPED
+        if self.score is not None:
+            return ItemState.SCORED
+        return ItemState.OPEN
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == ItemState.OPEN
+
+    @property
+    def score_label(self) -> str:
+        return Score(self.score).label if self.score else ""
+
+
+class InterviewQuestion(ScoredLine, HasGuidance, models.Model):
     """A bank question in an interview, with a snapshot of what the interviewer saw."""
 
     interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="items")
@@ -474,14 +544,7 @@ class InterviewQuestion(models.Model):
             models.UniqueConstraint(
                 fields=["interview", "position"], name="interviewquestion_unique_position"
             ),
-            models.CheckConstraint(
-                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=4)),
-                name="interviewquestion_score_1_to_4",
-            ),
-            models.CheckConstraint(
-                condition=~(Q(skipped=True) & Q(score__isnull=False)),
-                name="interviewquestion_skipped_has_no_score",
-            ),
+            *score_constraints("interviewquestion"),
             models.CheckConstraint(
                 condition=Q(difficulty__gte=1) & Q(difficulty__lte=5),
                 name="interviewquestion_difficulty_1_to_5",
@@ -491,18 +554,6 @@ class InterviewQuestion(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.text[:60]}"
-
-    @property
-    def state(self) -> str:
-        if self.skipped:
-            return "skipped"
-        if self.score is not None:
-            return "scored"
-        return "open"
-
-    @property
-    def score_label(self) -> str:
-        return Score(self.score).label if self.score else ""
 
     def rubric(self) -> list[tuple[int, str, str]]:
         return [(s, Score(s).label, self.anchors.get(str(s), "")) for s in Score.values]
@@ -612,8 +663,19 @@ class CoScorer(models.Model):
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
 
+    def submit(self, *, recommendation: str, summary: str) -> None:
+        """The co-scorer's own scorecard: recommendation, summary and the time, raising the
+        sheet's version. What a scorecard needs is checked first (``services.check_scorecard``)."""
+        if self.is_submitted:
+            raise ValueError("This sheet is already submitted.")
+        self.recommendation = recommendation
+        self.summary = summary.strip()
+        self.submitted_at = timezone.now()
+        self.version += 1
+        self.save(update_fields=["recommendation", "summary", "submitted_at", "version"])
 
-class CoScore(models.Model):
+
+class CoScore(ScoredLine, models.Model):
     """One line of a co-scorer's sheet: their score and notes on one question of the interview."""
 
     sheet = models.ForeignKey(CoScorer, on_delete=models.CASCADE, related_name="lines")
@@ -630,27 +692,12 @@ class CoScore(models.Model):
         ordering = ["item__position"]
         constraints = [
             models.UniqueConstraint(fields=["sheet", "item"], name="coscore_one_line_per_item"),
-            models.CheckConstraint(
-                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=4)),
-                name="coscore_score_1_to_4",
-            ),
-            models.CheckConstraint(
-                condition=~(Q(skipped=True) & Q(score__isnull=False)),
-                name="coscore_skipped_has_no_score",
-            ),
+            *score_constraints("coscore"),
             length_constraint("notes", limits.NOTES, model="coscore"),
         ]
 
     def __str__(self):
         return f"{self.sheet.user} on {self.item}"
-
-    @property
-    def state(self) -> str:
-        if self.skipped:
-            return "skipped"
-        if self.score is not None:
-            return "scored"
-        return "open"
 
 
 # Loops --------------------------------------------------------------------------------------
@@ -778,8 +825,16 @@ class Loop(models.Model):
         return reverse("interviews:loop", args=[self.pk])
 
     @property
-    def is_open(self):
+    def is_open(self) -> bool:
         return self.status == LoopStatus.OPEN
+
+    def close(self) -> None:
+        """Open -> closed, recording the time."""
+        if not self.is_open:
+            raise ValueError("This loop is already closed.")
+        self.status = LoopStatus.CLOSED
+        self.closed_at = timezone.now()
+        self.save(update_fields=["status", "closed_at", "updated_at"])
 
 
 class LoopStageQuerySet(models.QuerySet):

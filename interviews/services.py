@@ -19,7 +19,7 @@ from config import limits
 from people.models import AuditEvent, Verb
 from people.roles import Role, group_names
 from people.services import audit_event, audit_record
-from questionbank.models import Level, Question, Topic, rubrics_by_kind
+from questionbank.models import SCORE_MAX, SCORE_MIN, Level, Question, Score, Topic, rubrics_by_kind
 from webhooks.models import Event
 from webhooks.payloads import (
     candidate_erased_payload,
@@ -451,6 +451,18 @@ def interview_start(*, interview: Interview) -> Interview:
     return interview
 
 
+def check_score(*, score: int | None, skipped: bool) -> None:
+    """A line's score (the interviewer's or a co-scorer's) is on the scale, or None; a
+    skipped question has none."""
+    if score is not None and score not in Score.values:
+        scale = ", ".join(f"{s} ({Score(s).label})" for s in Score.values[:-1])
+        raise ValidationError(
+            f"A score is {scale} or {SCORE_MAX} ({SCORE_MAX.label}).", code="score"
+        )
+    if skipped and score is not None:
+        raise ValidationError("A skipped question has no score.", code="score")
+
+
 def item_score(
     *, item: InterviewQuestion, score: int | None = None, skipped: bool = False
 ) -> InterviewQuestion:
@@ -462,12 +474,7 @@ def item_score(
     and a submission waits for it, as the row lock of the other services serializes them.
     SQLite runs one writer at a time. Only when nothing was written does it read why.
     """
-    if score is not None and score not in (1, 2, 3, 4):
-        raise ValidationError(
-            "A score is 1 (Poor), 2 (Mixed), 3 (Good) or 4 (Excellent).", code="score"
-        )
-    if skipped and score is not None:
-        raise ValidationError("A skipped question has no score.", code="score")
+    check_score(score=score, skipped=skipped)
     now = timezone.now()
     interview = item.interview
     what = "skipped" if skipped else (f"score {score}" if score else "score cleared")
@@ -641,12 +648,7 @@ def interview_submit(
         open_count=open_count,
         allow_unscored=allow_unscored,
     )
-    interview.recommendation = recommendation
-    interview.summary = summary.strip()
-    interview.status = InterviewStatus.SUBMITTED
-    interview.submitted_at = timezone.now()
-    interview.version += 1
-    interview.save()
+    interview.submit(recommendation=recommendation, summary=summary)
     audit_record(
         actor=interview.interviewer,
         verb=Verb.SUBMIT,
@@ -705,8 +707,8 @@ def interview_amend(
         item = items.get(pk)
         if item is None:
             raise ValidationError("That question is not in this interview.")
-        if score is not None and score not in (1, 2, 3, 4):
-            raise ValidationError("A score is 1 to 4.")
+        if score is not None and score not in Score.values:
+            raise ValidationError(f"A score is {SCORE_MIN} to {SCORE_MAX}.")
         if score != item.score:
             changes.append(
                 {"field": "score", "question": item.position, "old": item.score, "new": score}
@@ -910,9 +912,7 @@ def stage_hand_back(*, stage: LoopStage, actor) -> LoopStage:
 def loop_close(*, loop: Loop, actor) -> Loop:
     loop = Loop.objects.select_for_update().get(pk=loop.pk)
     _require_open(loop)
-    loop.status = LoopStatus.CLOSED
-    loop.closed_at = timezone.now()
-    loop.save(update_fields=["status", "closed_at", "updated_at"])
+    loop.close()
     audit_record(actor=actor, verb=Verb.CLOSE_LOOP, target=loop, candidate=loop.candidate)
     return loop
 
