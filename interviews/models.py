@@ -71,6 +71,39 @@ class CandidateQuerySet(models.QuerySet):
     def for_dashboard(self):
         return self.select_related("level").order_by("-created_at")
 
+    def with_interview_counts(self):
+        """``interview_count`` and ``submitted_count``: their interviews, in the same query."""
+        return self.annotate(
+            interview_count=Count("interviews"),
+            submitted_count=Count(
+                "interviews", filter=Q(interviews__status=InterviewStatus.SUBMITTED)
+            ),
+        )
+
+    def search(self, text: str):
+        """Every word in the name or the e-mail."""
+        qs = self
+        for word in text.split():
+            qs = qs.filter(Q(name__icontains=word) | Q(email__icontains=word))
+        return qs
+
+    def for_candidate_list(self, *, archived: bool = False, q: str = ""):
+        """The candidates page (and the dashboard's list): active or archived ones, searched,
+        newest first, each with its level and interview counts, in one query."""
+        qs = self.archived() if archived else self.active()
+        return qs.for_dashboard().with_interview_counts().search(q)
+
+    def likely_duplicates_of(self, candidate: "Candidate"):
+        """Other candidates with the same name or e-mail (any case): the merge page's
+        suggestions, with their level."""
+        same_email = Q(email__iexact=candidate.email) & ~Q(email="")
+        return (
+            self.exclude(pk=candidate.pk)
+            .filter(Q(name__iexact=candidate.name) | same_email)
+            .select_related("level")
+            .order_by("name", "id")
+        )
+
     def for_debrief(self):
         """The candidate with their interviews (questions loaded) and loops (stages loaded):
         everything the debrief and the rules about it read, in a fixed number of queries."""
@@ -243,6 +276,56 @@ class InterviewQuerySet(models.QuerySet):
             question_count=Count("items"),
             scored_count=Count("items", filter=Q(items__score__isnull=False)),
         )
+
+    def drafts_for_dashboard(self):
+        """The dashboard's drafts: last changed first, with their counts."""
+        return (
+            self.filter(status=InterviewStatus.DRAFT).for_dashboard().order_by("-updated_at", "-id")
+        )
+
+    def live_for_dashboard(self):
+        """The dashboard's interviews in progress: last started first, with their counts."""
+        return (
+            self.filter(status=InterviewStatus.LIVE).for_dashboard().order_by("-started_at", "-id")
+        )
+
+    def submitted_for_dashboard(self):
+        """The dashboard's scorecards: last submitted first, with their counts."""
+        return (
+            self.filter(status=InterviewStatus.SUBMITTED)
+            .for_dashboard()
+            .order_by("-submitted_at", "-id")
+        )
+
+    def recently_submitted(self):
+        """Everyone's scorecards, last submitted first, with who wrote them (the hiring
+        managers' dashboard)."""
+        return (
+            self.filter(status=InterviewStatus.SUBMITTED)
+            .select_related("candidate", "level", "interviewer")
+            .order_by("-submitted_at", "-id")
+        )
+
+    def upcoming_outside_loops(self, user):
+        """The user's scheduled interviews that are not the stages ``upcoming_for`` lists."""
+        return (
+            self.owned_by(user)
+            .upcoming()
+            .exclude(stage__in=LoopStage.objects.upcoming_for(user).values("pk"))
+        )
+
+    def counts(self) -> dict[str, int]:
+        """``{"total": n, "submitted": m}`` over these interviews: one query."""
+        return self.aggregate(
+            total=Count("pk"), submitted=Count("pk", filter=Q(status=InterviewStatus.SUBMITTED))
+        )
+
+    def with_candidate(self):
+        """The interview with its candidate and level: a draft's pages, the calendar file."""
+        return self.select_related("candidate", "level")
+
+    def scheduled(self):
+        return self.filter(scheduled_at__isnull=False)
 
     def with_date(self):
         """``date``: when the interview is planned, else when it started, else was created."""
@@ -505,6 +588,30 @@ class ScoredLine:
         return Score(self.score).label if self.score else ""
 
 
+class InterviewQuestionQuerySet(models.QuerySet):
+    def asked_before(self, candidate: Candidate, *, exclude: "Interview | None" = None):
+        """Questions this candidate was already asked in another (live or submitted)
+        interview, or that another interview of the same loop plans (drafts too)."""
+        asked = Q(
+            interview__candidate=candidate,
+            interview__status__in=[InterviewStatus.LIVE, InterviewStatus.SUBMITTED],
+        )
+        if exclude is not None and exclude.pk:
+            asked |= Q(interview__stage__loop__stages__interview=exclude)
+        qs = self.filter(asked)
+        if exclude is not None:
+            qs = qs.exclude(interview=exclude)
+        return qs
+
+    def asked_question_ids(
+        self, candidate: Candidate, *, exclude: "Interview | None" = None
+    ) -> set[int]:
+        """The bank questions of ``asked_before``: one query."""
+        return set(
+            self.asked_before(candidate, exclude=exclude).values_list("question_id", flat=True)
+        )
+
+
 class InterviewQuestion(ScoredLine, HasGuidance, models.Model):
     """A bank question in an interview, with a snapshot of what the interviewer saw."""
 
@@ -534,6 +641,8 @@ class InterviewQuestion(ScoredLine, HasGuidance, models.Model):
         max_length=limits.REASON, blank=True, help_text="Why auto-compose chose it"
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InterviewQuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]
@@ -610,6 +719,15 @@ class CoScorerRole(models.TextChoices):
 class CoScorerQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(submitted_at__isnull=False)
+
+    def pending_for(self, user):
+        """The user's sheets not submitted yet, with their interview and candidate (the
+        dashboard): soonest interview first."""
+        return (
+            self.filter(user=user, submitted_at__isnull=True)
+            .select_related("interview__candidate")
+            .order_by("interview__scheduled_at", "-added_at")
+        )
 
 
 class CoScorer(models.Model):
@@ -738,14 +856,24 @@ class LoopQuerySet(models.QuerySet):
         )
 
     def for_list(self):
-        return self.select_related("candidate", "candidate__level", "hiring_manager").annotate(
-            stage_count=Count("stages", distinct=True),
-            done_count=Count(
-                "stages",
-                filter=Q(stages__interview__status=InterviewStatus.SUBMITTED),
-                distinct=True,
-            ),
+        """The loops page: open ones first, newest first, each with its candidate, manager
+        and how many of its stages are done, in one query."""
+        return (
+            self.select_related("candidate", "candidate__level", "hiring_manager")
+            .annotate(
+                stage_count=Count("stages", distinct=True),
+                done_count=Count(
+                    "stages",
+                    filter=Q(stages__interview__status=InterviewStatus.SUBMITTED),
+                    distinct=True,
+                ),
+            )
+            .order_by("status", "-created_at", "-id")
         )
+
+    def for_decision(self):
+        """The decision page: the loop with its candidate and who decided."""
+        return self.select_related("candidate", "decided_by")
 
     def for_page(self):
         return self.select_related(
@@ -838,6 +966,10 @@ class Loop(models.Model):
 
 
 class LoopStageQuerySet(models.QuerySet):
+    def with_loop(self):
+        """The stage with its loop and the loop's candidate (the stage's write views)."""
+        return self.select_related("loop__candidate")
+
     def upcoming_for(self, user):
         """The user's assigned stages of open loops whose interview is not submitted yet."""
         return (

@@ -11,7 +11,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
@@ -99,18 +99,8 @@ def _check_length(field: str, text: str, limit: int) -> None:
 
 
 def asked_question_ids(candidate: Candidate, *, exclude: Interview | None = None) -> set[int]:
-    """Bank questions this candidate was already asked in another (live or submitted)
-    interview, or that another interview of the same loop plans (drafts too): one query."""
-    asked = Q(
-        interview__candidate=candidate,
-        interview__status__in=[InterviewStatus.LIVE, InterviewStatus.SUBMITTED],
-    )
-    if exclude is not None and exclude.pk:
-        asked |= Q(interview__stage__loop__stages__interview=exclude)
-    qs = InterviewQuestion.objects.filter(asked)
-    if exclude is not None:
-        qs = qs.exclude(interview=exclude)
-    return set(qs.values_list("question_id", flat=True))
+    """The read ``InterviewQuestion.objects.asked_question_ids`` (kept here for its callers)."""
+    return InterviewQuestion.objects.asked_question_ids(candidate, exclude=exclude)
 
 
 def _duplicate_email_error(existing: Sequence[Candidate]) -> ValidationError:
@@ -360,7 +350,7 @@ def interview_add_question(
         )
     if interview.items.filter(question=question).exists():
         raise ValidationError("This question is already in the interview.", code="duplicate")
-    if not confirm_repeat and question.pk in asked_question_ids(
+    if not confirm_repeat and question.pk in InterviewQuestion.objects.asked_question_ids(
         interview.candidate, exclude=interview
     ):
         raise ValidationError(
