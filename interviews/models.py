@@ -19,7 +19,7 @@ def can_view_all(user) -> bool:
     return user.is_authenticated and user.has_perm(VIEW_ALL_PERMISSION)
 
 
-class CandidateQuerySet(models.QuerySet):
+class CandidateQuerySet(models.QuerySet["Candidate"]):
     def active(self):
         """Not archived: what candidate lists and pickers offer."""
         return self.filter(archived_at__isnull=True)
@@ -197,7 +197,7 @@ class Recommendation(models.TextChoices):
 HIRE_RECOMMENDATIONS = frozenset({Recommendation.HIRE, Recommendation.STRONG_HIRE})
 
 
-class KitQuerySet(models.QuerySet):
+class KitQuerySet(models.QuerySet["Kit"]):
     def visible_to(self, user):
         return self.filter(Q(owner=user) | Q(shared=True))
 
@@ -262,7 +262,7 @@ INTERVIEW_SORTS = {
 }
 
 
-class InterviewQuerySet(models.QuerySet):
+class InterviewQuerySet(models.QuerySet["Interview"]):
     def owned_by(self, user):
         """What a user may change: only their own interviews."""
         return self.filter(interviewer=user)
@@ -588,7 +588,7 @@ class ScoredLine:
         return Score(self.score).label if self.score else ""
 
 
-class InterviewQuestionQuerySet(models.QuerySet):
+class InterviewQuestionQuerySet(models.QuerySet["InterviewQuestion"]):
     def asked_before(self, candidate: Candidate, *, exclude: "Interview | None" = None):
         """Questions this candidate was already asked in another (live or submitted)
         interview, or that another interview of the same loop plans (drafts too)."""
@@ -716,7 +716,7 @@ class CoScorerRole(models.TextChoices):
     SHADOW = "shadow", "Shadow"
 
 
-class CoScorerQuerySet(models.QuerySet):
+class CoScorerQuerySet(models.QuerySet["CoScorer"]):
     def submitted(self):
         return self.filter(submitted_at__isnull=False)
 
@@ -833,8 +833,8 @@ class Decision(models.TextChoices):
     NO_HIRE = "no_hire", "No hire"
 
 
-class LoopQuerySet(models.QuerySet):
-    def open(self):
+class LoopQuerySet(models.QuerySet["Loop"]):
+    def open(self) -> "LoopQuerySet":
         return self.filter(status=LoopStatus.OPEN)
 
     def visible_to(self, user):
@@ -965,7 +965,7 @@ class Loop(models.Model):
         self.save(update_fields=["status", "closed_at", "updated_at"])
 
 
-class LoopStageQuerySet(models.QuerySet):
+class LoopStageQuerySet(models.QuerySet["LoopStage"]):
     def with_loop(self):
         """The stage with its loop and the loop's candidate (the stage's write views)."""
         return self.select_related("loop__candidate")

@@ -158,8 +158,9 @@ def calendar_file(request, pk: int):
     )
     url = request.build_absolute_uri(interview.get_absolute_url())
     body = calendar.interview_ics(interview, host=request.get_host(), url=url)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, calendar.ics_filename(interview)
+    disposition = content_disposition_header(True, calendar.ics_filename(interview))
+    return HttpResponse(
+        body,
+        content_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": disposition},
     )
-    return response

@@ -117,7 +117,7 @@ def stage_add(request, pk: int):
                 form.add_error(None, error)
         else:
             messages.success(
-                request, f"Added “{stage.name}”, assigned to {stage.interviewer.get_username()}."
+                request, f"Added “{stage.name}”, assigned to {data['interviewer'].get_username()}."
             )
             return _see_other(loop.get_absolute_url())
     return _loop_page(request, loop.pk, status=422, stage_form=form)
@@ -181,9 +181,8 @@ def stage_interview(request, pk: int):
     stage = _stage(pk)
     if not request.user.has_perm("interviews.start_stage", stage):
         raise PermissionDenied
-    if stage.interview_id is not None:
-        interview = stage.interview
-    else:
+    interview = stage.interview
+    if interview is None:
         try:
             interview = services.stage_create_interview(stage=stage, interviewer=request.user)
         except ValidationError as error:
