@@ -834,7 +834,7 @@ def _require_open(loop: Loop) -> None:
 
 
 @transaction.atomic
-def loop_open(*, candidate: Candidate, hiring_manager: User) -> Loop:
+def loop_open(*, candidate: Candidate, hiring_manager: User | None) -> Loop:
     """A candidate's new loop, managed by ``hiring_manager``; one open loop per candidate."""
     if Loop.objects.open().filter(candidate=candidate).exists():
         raise ValidationError(
@@ -851,7 +851,7 @@ def stage_add(
     loop: Loop,
     name: str,
     interviewer: User,
-    actor: User,
+    actor: User | None,
     focus_topics: Iterable[Topic] = (),
     planned_minutes: int = 45,
     scheduled_at: datetime | None = None,
