@@ -39,7 +39,7 @@ from .models import (
     InterviewStatus,
     Loop,
 )
-from .services import StaleNotes, check_score, check_scorecard
+from .services import StaleNotes, check_score, check_scorecard, score_change_summary
 
 
 def _lock_interview(interview: Interview) -> Interview:
@@ -178,7 +178,7 @@ def coscore_score(
     else:  # a question added to the interview after the co-scorer joined
         line = CoScore.objects.create(sheet=sheet, item=item, score=score, skipped=skipped)
     CoScorer.objects.filter(pk=sheet.pk).update(version=sheet.version + 1)
-    what = "skipped" if skipped else (f"score {score}" if score else "score cleared")
+    what = score_change_summary(score=score, skipped=skipped)
     audit_record(
         actor=sheet.user,
         verb=Verb.SCORE,

@@ -464,6 +464,11 @@ def check_score(*, score: int | None, skipped: bool) -> None:
         raise ValidationError("A skipped question has no score.", code="score")
 
 
+def score_change_summary(*, score: int | None, skipped: bool) -> str:
+    """What a score change says in the audit trail (either sheet)."""
+    return "skipped" if skipped else (f"score {score}" if score else "score cleared")
+
+
 def item_score(
     *, item: InterviewQuestion, score: int | None = None, skipped: bool = False
 ) -> InterviewQuestion:
@@ -478,7 +483,7 @@ def item_score(
     check_score(score=score, skipped=skipped)
     now = timezone.now()
     interview = item.interview
-    what = "skipped" if skipped else (f"score {score}" if score else "score cleared")
+    what = score_change_summary(score=score, skipped=skipped)
     audit = audit_event(
         actor=interview.interviewer,
         verb=Verb.SCORE,

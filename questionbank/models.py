@@ -339,12 +339,14 @@ class Question(HasGuidance, OneQueryChecks, models.Model):
             # never sorted out of the whole bank.
             models.Index(
                 fields=["difficulty", "source_line", "id"],
-                condition=Q(status="active"),
+                condition=Q(status=QuestionStatus.ACTIVE),
                 name="question_active_bank_order",
             ),
             # Active ids alone: counting a level's active questions never reads the (wide)
             # question rows.
-            models.Index(fields=["id"], condition=Q(status="active"), name="question_active_id"),
+            models.Index(
+                fields=["id"], condition=Q(status=QuestionStatus.ACTIVE), name="question_active_id"
+            ),
             # The default order (the admin's list): its page read in index order (PostgreSQL's
             # ascending index keeps nulls last, as the order wants).
             models.Index(fields=["source_line", "id"], name="question_source_order"),
