@@ -97,6 +97,11 @@ SCORE_MIN = Score.POOR
 SCORE_MAX = Score.EXCELLENT
 
 
+def score_name(score: Score) -> str:
+    """A score with its label, "3 Good": the anchors' field names, axes, exports."""
+    return f"{score.value} {score.label}"
+
+
 # The one scoring rule every question's anchors follow (fixtures/guidance/README.md explains it).
 # Key points count when stated correctly, unprompted or after one neutral prompt.
 SCORING_RULE = {
@@ -196,10 +201,10 @@ class KindRubric(models.Model):
     """Default anchors of the 4-point scale for one kind of question."""
 
     kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)
-    poor = bounded_text(limits.ANCHOR, "1 Poor")
-    mixed = bounded_text(limits.ANCHOR, "2 Mixed")
-    good = bounded_text(limits.ANCHOR, "3 Good")
-    excellent = bounded_text(limits.ANCHOR, "4 Excellent")
+    poor = bounded_text(limits.ANCHOR, score_name(Score.POOR))
+    mixed = bounded_text(limits.ANCHOR, score_name(Score.MIXED))
+    good = bounded_text(limits.ANCHOR, score_name(Score.GOOD))
+    excellent = bounded_text(limits.ANCHOR, score_name(Score.EXCELLENT))
 
     class Meta:
         ordering = ["kind"]
@@ -286,10 +291,12 @@ class Question(HasGuidance, OneQueryChecks, models.Model):
         max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.ACTIVE
     )
     # The question's own anchors: what is observed at each score. Empty: the kind's default.
-    anchor_poor = bounded_text(limits.ANCHOR, "anchor: 1 Poor", blank=True)
-    anchor_mixed = bounded_text(limits.ANCHOR, "anchor: 2 Mixed", blank=True)
-    anchor_good = bounded_text(limits.ANCHOR, "anchor: 3 Good", blank=True)
-    anchor_excellent = bounded_text(limits.ANCHOR, "anchor: 4 Excellent", blank=True)
+    anchor_poor = bounded_text(limits.ANCHOR, "anchor: " + score_name(Score.POOR), blank=True)
+    anchor_mixed = bounded_text(limits.ANCHOR, "anchor: " + score_name(Score.MIXED), blank=True)
+    anchor_good = bounded_text(limits.ANCHOR, "anchor: " + score_name(Score.GOOD), blank=True)
+    anchor_excellent = bounded_text(
+        limits.ANCHOR, "anchor: " + score_name(Score.EXCELLENT), blank=True
+    )
     source = models.CharField(
         max_length=limits.SOURCE,
         blank=True,
