@@ -39,7 +39,7 @@ from .models import (
     InterviewStatus,
     Loop,
 )
-from .services import StaleNotes, check_scorecard
+from .services import StaleNotes, check_score, check_scorecard, score_change_summary
 
 
 def _lock_interview(interview: Interview) -> Interview:
@@ -164,12 +164,7 @@ def coscore_score(
     *, sheet: CoScorer, item: InterviewQuestion, score: int | None = None, skipped: bool = False
 ) -> CoScore:
     """Score 1..4, skip, or clear (None, not skipped) a question on the co-scorer's sheet."""
-    if score is not None and score not in (1, 2, 3, 4):
-        raise ValidationError(
-            "A score is 1 (Poor), 2 (Mixed), 3 (Good) or 4 (Excellent).", code="score"
-        )
-    if skipped and score is not None:
-        raise ValidationError("A skipped question has no score.", code="score")
+    check_score(score=score, skipped=skipped)
     sheet = _lock_sheet(sheet)
     _require_open_sheet(sheet, action="score")
     if item.interview_id != sheet.interview_id:
@@ -183,7 +178,7 @@ def coscore_score(
     else:  # a question added to the interview after the co-scorer joined
         line = CoScore.objects.create(sheet=sheet, item=item, score=score, skipped=skipped)
     CoScorer.objects.filter(pk=sheet.pk).update(version=sheet.version + 1)
-    what = "skipped" if skipped else (f"score {score}" if score else "score cleared")
+    what = score_change_summary(score=score, skipped=skipped)
     audit_record(
         actor=sheet.user,
         verb=Verb.SCORE,
@@ -236,11 +231,7 @@ def coscorer_submit(
         .count(),
         allow_unscored=allow_unscored,
     )
-    sheet.recommendation = recommendation
-    sheet.summary = summary.strip()
-    sheet.submitted_at = timezone.now()
-    sheet.version += 1
-    sheet.save(update_fields=["recommendation", "summary", "submitted_at", "version"])
+    sheet.submit(recommendation=recommendation, summary=summary)
     audit_record(
         actor=sheet.user,
         verb=Verb.SUBMIT,

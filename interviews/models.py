@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from config import limits
 from config.limits import bounded_text, length_constraint
-from questionbank.models import Kind, Level, Question, Score
+from questionbank.models import SCORE_MAX, SCORE_MIN, HasGuidance, Kind, Level, Question, Score
 
 VIEW_ALL_PERMISSION = "interviews.read_all"  # a named rule of people/rules.py
 
@@ -19,7 +19,7 @@ def can_view_all(user) -> bool:
     return user.is_authenticated and user.has_perm(VIEW_ALL_PERMISSION)
 
 
-class CandidateQuerySet(models.QuerySet):
+class CandidateQuerySet(models.QuerySet["Candidate"]):
     def active(self):
         """Not archived: what candidate lists and pickers offer."""
         return self.filter(archived_at__isnull=True)
@@ -70,6 +70,39 @@ class CandidateQuerySet(models.QuerySet):
 
     def for_dashboard(self):
         return self.select_related("level").order_by("-created_at")
+
+    def with_interview_counts(self):
+        """``interview_count`` and ``submitted_count``: their interviews, in the same query."""
+        return self.annotate(
+            interview_count=Count("interviews"),
+            submitted_count=Count(
+                "interviews", filter=Q(interviews__status=InterviewStatus.SUBMITTED)
+            ),
+        )
+
+    def search(self, text: str):
+        """Every word in the name or the e-mail."""
+        qs = self
+        for word in text.split():
+            qs = qs.filter(Q(name__icontains=word) | Q(email__icontains=word))
+        return qs
+
+    def for_candidate_list(self, *, archived: bool = False, q: str = ""):
+        """The candidates page (and the dashboard's list): active or archived ones, searched,
+        newest first, each with its level and interview counts, in one query."""
+        qs = self.archived() if archived else self.active()
+        return qs.for_dashboard().with_interview_counts().search(q)
+
+    def likely_duplicates_of(self, candidate: "Candidate"):
+        """Other candidates with the same name or e-mail (any case): the merge page's
+        suggestions, with their level."""
+        same_email = Q(email__iexact=candidate.email) & ~Q(email="")
+        return (
+            self.exclude(pk=candidate.pk)
+            .filter(Q(name__iexact=candidate.name) | same_email)
+            .select_related("level")
+            .order_by("name", "id")
+        )
 
     def for_debrief(self):
         """The candidate with their interviews (questions loaded) and loops (stages loaded):
@@ -164,7 +197,7 @@ class Recommendation(models.TextChoices):
 HIRE_RECOMMENDATIONS = frozenset({Recommendation.HIRE, Recommendation.STRONG_HIRE})
 
 
-class KitQuerySet(models.QuerySet):
+class KitQuerySet(models.QuerySet["Kit"]):
     def visible_to(self, user):
         return self.filter(Q(owner=user) | Q(shared=True))
 
@@ -229,7 +262,7 @@ INTERVIEW_SORTS = {
 }
 
 
-class InterviewQuerySet(models.QuerySet):
+class InterviewQuerySet(models.QuerySet["Interview"]):
     def owned_by(self, user):
         """What a user may change: only their own interviews."""
         return self.filter(interviewer=user)
@@ -243,6 +276,56 @@ class InterviewQuerySet(models.QuerySet):
             question_count=Count("items"),
             scored_count=Count("items", filter=Q(items__score__isnull=False)),
         )
+
+    def drafts_for_dashboard(self):
+        """The dashboard's drafts: last changed first, with their counts."""
+        return (
+            self.filter(status=InterviewStatus.DRAFT).for_dashboard().order_by("-updated_at", "-id")
+        )
+
+    def live_for_dashboard(self):
+        """The dashboard's interviews in progress: last started first, with their counts."""
+        return (
+            self.filter(status=InterviewStatus.LIVE).for_dashboard().order_by("-started_at", "-id")
+        )
+
+    def submitted_for_dashboard(self):
+        """The dashboard's scorecards: last submitted first, with their counts."""
+        return (
+            self.filter(status=InterviewStatus.SUBMITTED)
+            .for_dashboard()
+            .order_by("-submitted_at", "-id")
+        )
+
+    def recently_submitted(self):
+        """Everyone's scorecards, last submitted first, with who wrote them (the hiring
+        managers' dashboard)."""
+        return (
+            self.filter(status=InterviewStatus.SUBMITTED)
+            .select_related("candidate", "level", "interviewer")
+            .order_by("-submitted_at", "-id")
+        )
+
+    def upcoming_outside_loops(self, user):
+        """The user's scheduled interviews that are not the stages ``upcoming_for`` lists."""
+        return (
+            self.owned_by(user)
+            .upcoming()
+            .exclude(stage__in=LoopStage.objects.upcoming_for(user).values("pk"))
+        )
+
+    def counts(self) -> dict[str, int]:
+        """``{"total": n, "submitted": m}`` over these interviews: one query."""
+        return self.aggregate(
+            total=Count("pk"), submitted=Count("pk", filter=Q(status=InterviewStatus.SUBMITTED))
+        )
+
+    def with_candidate(self):
+        """The interview with its candidate and level: a draft's pages, the calendar file."""
+        return self.select_related("candidate", "level")
+
+    def scheduled(self):
+        return self.filter(scheduled_at__isnull=False)
 
     def with_date(self):
         """``date``: when the interview is planned, else when it started, else was created."""
@@ -428,6 +511,28 @@ class Interview(models.Model):
             self.started_at = timezone.now()
             self.save(update_fields=["status", "started_at", "updated_at"])
 
+    def submit(self, *, recommendation: str, summary: str) -> None:
+        """Live -> submitted with the interviewer's recommendation and summary, recording the
+        time and raising the scorecard's version. What a scorecard needs is checked first by
+        the service (``services.check_scorecard``)."""
+        if self.status != InterviewStatus.LIVE:
+            raise ValueError("Only a live interview can be submitted.")
+        self.recommendation = recommendation
+        self.summary = summary.strip()
+        self.status = InterviewStatus.SUBMITTED
+        self.submitted_at = timezone.now()
+        self.version += 1
+        self.save(
+            update_fields=[
+                "recommendation",
+                "summary",
+                "status",
+                "submitted_at",
+                "version",
+                "updated_at",
+            ]
+        )
+
     def elapsed_seconds(self, now=None) -> int:
         if not self.started_at:
             return 0
@@ -435,7 +540,79 @@ class Interview(models.Model):
         return max(0, int((end - self.started_at).total_seconds()))
 
 
-class InterviewQuestion(models.Model):
+class ItemState(models.TextChoices):
+    """Where a question of a sheet stands: the interviewer's (``InterviewQuestion``) or a
+    co-scorer's (``CoScore``). Templates compare with the values ("open", "scored",
+    "skipped") or read ``is_open``."""
+
+    OPEN = "open", "Open"
+    SCORED = "scored", "Scored"
+    SKIPPED = "skipped", "Skipped"
+
+
+def score_constraints(model: str) -> list[models.BaseConstraint]:
+    """A scored line's rules (the interviewer's question and a co-scorer's line alike): a
+    score on the scale or none, and a skipped question has no score."""
+    return [
+        models.CheckConstraint(
+            condition=Q(score__isnull=True) | (Q(score__gte=SCORE_MIN) & Q(score__lte=SCORE_MAX)),
+            name=f"{model}_score_1_to_4",
+        ),
+        models.CheckConstraint(
+            condition=~(Q(skipped=True) & Q(score__isnull=False)),
+            name=f"{model}_skipped_has_no_score",
+        ),
+    ]
+
+
+class ScoredLine:
+    """What a line with ``score`` (on the scale, or None) and ``skipped`` says about itself."""
+
+    score: int | None
+    skipped: bool
+
+    @property
+    def state(self) -> ItemState:
+        if self.skipped:
+            return ItemState.SKIPPED
+        if self.score is not None:
+            return ItemState.SCORED
+        return ItemState.OPEN
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == ItemState.OPEN
+
+    @property
+    def score_label(self) -> str:
+        return Score(self.score).label if self.score else ""
+
+
+class InterviewQuestionQuerySet(models.QuerySet["InterviewQuestion"]):
+    def asked_before(self, candidate: Candidate, *, exclude: "Interview | None" = None):
+        """Questions this candidate was already asked in another (live or submitted)
+        interview, or that another interview of the same loop plans (drafts too)."""
+        asked = Q(
+            interview__candidate=candidate,
+            interview__status__in=[InterviewStatus.LIVE, InterviewStatus.SUBMITTED],
+        )
+        if exclude is not None and exclude.pk:
+            asked |= Q(interview__stage__loop__stages__interview=exclude)
+        qs = self.filter(asked)
+        if exclude is not None:
+            qs = qs.exclude(interview=exclude)
+        return qs
+
+    def asked_question_ids(
+        self, candidate: Candidate, *, exclude: "Interview | None" = None
+    ) -> set[int]:
+        """The bank questions of ``asked_before``: one query."""
+        return set(
+            self.asked_before(candidate, exclude=exclude).values_list("question_id", flat=True)
+        )
+
+
+class InterviewQuestion(ScoredLine, HasGuidance, models.Model):
     """A bank question in an interview, with a snapshot of what the interviewer saw."""
 
     interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="items")
@@ -465,6 +642,8 @@ class InterviewQuestion(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = InterviewQuestionQuerySet.as_manager()
+
     class Meta:
         ordering = ["position"]
         constraints = [
@@ -474,14 +653,7 @@ class InterviewQuestion(models.Model):
             models.UniqueConstraint(
                 fields=["interview", "position"], name="interviewquestion_unique_position"
             ),
-            models.CheckConstraint(
-                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=4)),
-                name="interviewquestion_score_1_to_4",
-            ),
-            models.CheckConstraint(
-                condition=~(Q(skipped=True) & Q(score__isnull=False)),
-                name="interviewquestion_skipped_has_no_score",
-            ),
+            *score_constraints("interviewquestion"),
             models.CheckConstraint(
                 condition=Q(difficulty__gte=1) & Q(difficulty__lte=5),
                 name="interviewquestion_difficulty_1_to_5",
@@ -491,18 +663,6 @@ class InterviewQuestion(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.text[:60]}"
-
-    @property
-    def state(self) -> str:
-        if self.skipped:
-            return "skipped"
-        if self.score is not None:
-            return "scored"
-        return "open"
-
-    @property
-    def score_label(self) -> str:
-        return Score(self.score).label if self.score else ""
 
     def rubric(self) -> list[tuple[int, str, str]]:
         return [(s, Score(s).label, self.anchors.get(str(s), "")) for s in Score.values]
@@ -556,9 +716,18 @@ class CoScorerRole(models.TextChoices):
     SHADOW = "shadow", "Shadow"
 
 
-class CoScorerQuerySet(models.QuerySet):
+class CoScorerQuerySet(models.QuerySet["CoScorer"]):
     def submitted(self):
         return self.filter(submitted_at__isnull=False)
+
+    def pending_for(self, user):
+        """The user's sheets not submitted yet, with their interview and candidate (the
+        dashboard): soonest interview first."""
+        return (
+            self.filter(user=user, submitted_at__isnull=True)
+            .select_related("interview__candidate")
+            .order_by("interview__scheduled_at", "-added_at")
+        )
 
 
 class CoScorer(models.Model):
@@ -612,8 +781,19 @@ class CoScorer(models.Model):
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
 
+    def submit(self, *, recommendation: str, summary: str) -> None:
+        """The co-scorer's own scorecard: recommendation, summary and the time, raising the
+        sheet's version. What a scorecard needs is checked first (``services.check_scorecard``)."""
+        if self.is_submitted:
+            raise ValueError("This sheet is already submitted.")
+        self.recommendation = recommendation
+        self.summary = summary.strip()
+        self.submitted_at = timezone.now()
+        self.version += 1
+        self.save(update_fields=["recommendation", "summary", "submitted_at", "version"])
 
-class CoScore(models.Model):
+
+class CoScore(ScoredLine, models.Model):
     """One line of a co-scorer's sheet: their score and notes on one question of the interview."""
 
     sheet = models.ForeignKey(CoScorer, on_delete=models.CASCADE, related_name="lines")
@@ -630,27 +810,12 @@ class CoScore(models.Model):
         ordering = ["item__position"]
         constraints = [
             models.UniqueConstraint(fields=["sheet", "item"], name="coscore_one_line_per_item"),
-            models.CheckConstraint(
-                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=4)),
-                name="coscore_score_1_to_4",
-            ),
-            models.CheckConstraint(
-                condition=~(Q(skipped=True) & Q(score__isnull=False)),
-                name="coscore_skipped_has_no_score",
-            ),
+            *score_constraints("coscore"),
             length_constraint("notes", limits.NOTES, model="coscore"),
         ]
 
     def __str__(self):
         return f"{self.sheet.user} on {self.item}"
-
-    @property
-    def state(self) -> str:
-        if self.skipped:
-            return "skipped"
-        if self.score is not None:
-            return "scored"
-        return "open"
 
 
 # Loops --------------------------------------------------------------------------------------
@@ -668,8 +833,8 @@ class Decision(models.TextChoices):
     NO_HIRE = "no_hire", "No hire"
 
 
-class LoopQuerySet(models.QuerySet):
-    def open(self):
+class LoopQuerySet(models.QuerySet["Loop"]):
+    def open(self) -> "LoopQuerySet":
         return self.filter(status=LoopStatus.OPEN)
 
     def visible_to(self, user):
@@ -691,14 +856,24 @@ class LoopQuerySet(models.QuerySet):
         )
 
     def for_list(self):
-        return self.select_related("candidate", "candidate__level", "hiring_manager").annotate(
-            stage_count=Count("stages", distinct=True),
-            done_count=Count(
-                "stages",
-                filter=Q(stages__interview__status=InterviewStatus.SUBMITTED),
-                distinct=True,
-            ),
+        """The loops page: open ones first, newest first, each with its candidate, manager
+        and how many of its stages are done, in one query."""
+        return (
+            self.select_related("candidate", "candidate__level", "hiring_manager")
+            .annotate(
+                stage_count=Count("stages", distinct=True),
+                done_count=Count(
+                    "stages",
+                    filter=Q(stages__interview__status=InterviewStatus.SUBMITTED),
+                    distinct=True,
+                ),
+            )
+            .order_by("status", "-created_at", "-id")
         )
+
+    def for_decision(self):
+        """The decision page: the loop with its candidate and who decided."""
+        return self.select_related("candidate", "decided_by")
 
     def for_page(self):
         return self.select_related(
@@ -778,11 +953,23 @@ class Loop(models.Model):
         return reverse("interviews:loop", args=[self.pk])
 
     @property
-    def is_open(self):
+    def is_open(self) -> bool:
         return self.status == LoopStatus.OPEN
 
+    def close(self) -> None:
+        """Open -> closed, recording the time."""
+        if not self.is_open:
+            raise ValueError("This loop is already closed.")
+        self.status = LoopStatus.CLOSED
+        self.closed_at = timezone.now()
+        self.save(update_fields=["status", "closed_at", "updated_at"])
 
-class LoopStageQuerySet(models.QuerySet):
+
+class LoopStageQuerySet(models.QuerySet["LoopStage"]):
+    def with_loop(self):
+        """The stage with its loop and the loop's candidate (the stage's write views)."""
+        return self.select_related("loop__candidate")
+
     def upcoming_for(self, user):
         """The user's assigned stages of open loops whose interview is not submitted yet."""
         return (

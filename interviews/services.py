@@ -6,12 +6,14 @@ Every function checks that the interview is in a state that allows the change an
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any, cast
 
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Field, Max, Model
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
@@ -19,7 +21,7 @@ from config import limits
 from people.models import AuditEvent, Verb
 from people.roles import Role, group_names
 from people.services import audit_event, audit_record
-from questionbank.models import Level, Question, Topic, rubrics_by_kind
+from questionbank.models import SCORE_MAX, SCORE_MIN, Level, Question, Score, Topic, rubrics_by_kind
 from webhooks.models import Event
 from webhooks.payloads import (
     candidate_erased_payload,
@@ -32,6 +34,7 @@ from .measuring import scores_changed
 from .models import (
     Amendment,
     Candidate,
+    CoScore,
     CoScorer,
     ErasureReason,
     ErasureRecord,
@@ -52,7 +55,7 @@ POSITION_SHIFT = 1_000_000
 class StaleNotes(ValidationError):
     """A notes save based on an older version than the server's: refused, nothing written."""
 
-    def __init__(self, item: InterviewQuestion):
+    def __init__(self, item: InterviewQuestion | CoScore):
         self.item = item
         super().__init__(
             "These notes were changed elsewhere (another tab or device) after you loaded them. "
@@ -99,18 +102,8 @@ def _check_length(field: str, text: str, limit: int) -> None:
 
 
 def asked_question_ids(candidate: Candidate, *, exclude: Interview | None = None) -> set[int]:
-    """Bank questions this candidate was already asked in another (live or submitted)
-    interview, or that another interview of the same loop plans (drafts too): one query."""
-    asked = Q(
-        interview__candidate=candidate,
-        interview__status__in=[InterviewStatus.LIVE, InterviewStatus.SUBMITTED],
-    )
-    if exclude is not None and exclude.pk:
-        asked |= Q(interview__stage__loop__stages__interview=exclude)
-    qs = InterviewQuestion.objects.filter(asked)
-    if exclude is not None:
-        qs = qs.exclude(interview=exclude)
-    return set(qs.values_list("question_id", flat=True))
+    """The read ``InterviewQuestion.objects.asked_question_ids`` (kept here for its callers)."""
+    return InterviewQuestion.objects.asked_question_ids(candidate, exclude=exclude)
 
 
 def _duplicate_email_error(existing: Sequence[Candidate]) -> ValidationError:
@@ -131,7 +124,7 @@ def candidate_create(
     *,
     name: str,
     level: Level,
-    created_by,
+    created_by: User | None,
     email: str = "",
     notes: str = "",
     allow_duplicate_email: bool = False,
@@ -162,7 +155,9 @@ def _lock_candidates(*candidates: Candidate) -> list[Candidate]:
 
 
 @transaction.atomic
-def candidate_set_archived(*, candidate: Candidate, archived: bool, actor=None) -> Candidate:
+def candidate_set_archived(
+    *, candidate: Candidate, archived: bool, actor: User | None = None
+) -> Candidate:
     """Archive (hide from lists and pickers, keep everything) or bring a candidate back."""
     (candidate,) = _lock_candidates(candidate)
     if archived == (candidate.archived_at is not None):
@@ -188,7 +183,9 @@ def _merge_loops(*, keep: Candidate, duplicate: Candidate) -> None:
 
 
 @transaction.atomic
-def candidate_merge(*, keep: Candidate, duplicate: Candidate, actor=None) -> Candidate:
+def candidate_merge(
+    *, keep: Candidate, duplicate: Candidate, actor: User | None = None
+) -> Candidate:
     """Move the duplicate's interviews, loops (with their stages), audit trail and notes to
     ``keep``, then delete the duplicate.
 
@@ -225,7 +222,7 @@ def candidate_merge(*, keep: Candidate, duplicate: Candidate, actor=None) -> Can
 @transaction.atomic
 def interview_create(
     *,
-    interviewer,
+    interviewer: User,
     candidate: Candidate,
     level: Level,
     planned_minutes: int,
@@ -326,7 +323,11 @@ def interview_discard(*, interview: Interview) -> None:
 
 
 def _append_questions(
-    interview: Interview, questions: Sequence[Question], *, planned: bool, reasons=None
+    interview: Interview,
+    questions: Sequence[Question],
+    *,
+    planned: bool,
+    reasons: Sequence[str] | None = None,
 ) -> list[InterviewQuestion]:
     rubrics = rubrics_by_kind()
     start = (interview.items.aggregate(m=Max("position"))["m"] or 0) + 1
@@ -360,7 +361,7 @@ def interview_add_question(
         )
     if interview.items.filter(question=question).exists():
         raise ValidationError("This question is already in the interview.", code="duplicate")
-    if not confirm_repeat and question.pk in asked_question_ids(
+    if not confirm_repeat and question.pk in InterviewQuestion.objects.asked_question_ids(
         interview.candidate, exclude=interview
     ):
         raise ValidationError(
@@ -451,6 +452,23 @@ def interview_start(*, interview: Interview) -> Interview:
     return interview
 
 
+def check_score(*, score: int | None, skipped: bool) -> None:
+    """A line's score (the interviewer's or a co-scorer's) is on the scale, or None; a
+    skipped question has none."""
+    if score is not None and score not in Score.values:
+        scale = ", ".join(f"{s} ({Score(s).label})" for s in Score.values[:-1])
+        raise ValidationError(
+            f"A score is {scale} or {SCORE_MAX} ({SCORE_MAX.label}).", code="score"
+        )
+    if skipped and score is not None:
+        raise ValidationError("A skipped question has no score.", code="score")
+
+
+def score_change_summary(*, score: int | None, skipped: bool) -> str:
+    """What a score change says in the audit trail (either sheet)."""
+    return "skipped" if skipped else (f"score {score}" if score else "score cleared")
+
+
 def item_score(
     *, item: InterviewQuestion, score: int | None = None, skipped: bool = False
 ) -> InterviewQuestion:
@@ -462,15 +480,10 @@ def item_score(
     and a submission waits for it, as the row lock of the other services serializes them.
     SQLite runs one writer at a time. Only when nothing was written does it read why.
     """
-    if score is not None and score not in (1, 2, 3, 4):
-        raise ValidationError(
-            "A score is 1 (Poor), 2 (Mixed), 3 (Good) or 4 (Excellent).", code="score"
-        )
-    if skipped and score is not None:
-        raise ValidationError("A skipped question has no score.", code="score")
+    check_score(score=score, skipped=skipped)
     now = timezone.now()
     interview = item.interview
-    what = "skipped" if skipped else (f"score {score}" if score else "score cleared")
+    what = score_change_summary(score=score, skipped=skipped)
     audit = audit_event(
         actor=interview.interviewer,
         verb=Verb.SCORE,
@@ -488,7 +501,12 @@ def item_score(
     return item
 
 
-def _update_while_live(item: InterviewQuestion, *, audit: AuditEvent, **fields) -> bool:
+def _column(name: str) -> Field[Any, Any]:
+    """A concrete field of ``InterviewQuestion`` (what a raw UPDATE writes)."""
+    return cast("Field[Any, Any]", InterviewQuestion._meta.get_field(name))
+
+
+def _update_while_live(item: InterviewQuestion, *, audit: AuditEvent, **fields: object) -> bool:
     """Write ``fields`` on the question if its interview is live, and ``audit`` with it.
 
     A score never stands without its row in the audit trail. On PostgreSQL both are one
@@ -498,14 +516,14 @@ def _update_while_live(item: InterviewQuestion, *, audit: AuditEvent, **fields) 
     join it; nothing is raised inside the block, which would break a caller's transaction).
     """
     items, interviews, q = InterviewQuestion._meta, Interview._meta, connection.ops.quote_name
-    columns = [q(items.get_field(name).column) for name in fields]
+    columns = [q(_column(name).column) for name in fields]
     lock = " FOR SHARE" if connection.features.has_select_for_update else ""
     update = (
         f"UPDATE {q(items.db_table)} SET {', '.join(f'{c} = %s' for c in columns)} "
         f"WHERE id = %s AND interview_id = %s AND EXISTS (SELECT 1 FROM {q(interviews.db_table)} "
         f"WHERE id = %s AND status = %s{lock})"
     )
-    values = [items.get_field(name).get_db_prep_save(v, connection) for name, v in fields.items()]
+    values = [_column(name).get_db_prep_save(v, connection) for name, v in fields.items()]
     params = [*values, item.pk, item.interview_id, item.interview_id, InterviewStatus.LIVE.value]
     if connection.vendor == "postgresql":
         audit_fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
@@ -518,11 +536,11 @@ def _update_while_live(item: InterviewQuestion, *, audit: AuditEvent, **fields) 
                 f"({', '.join(q(f.column) for f in audit_fields)}) SELECT {casts} FROM written",
                 [*params, *row],
             )
-            return cursor.rowcount == 1
+            return bool(cursor.rowcount == 1)
     with transaction.atomic(savepoint=False):
         with connection.cursor() as cursor:
             cursor.execute(update, params)
-            written = cursor.rowcount == 1
+            written = bool(cursor.rowcount == 1)
         if written:
             audit.save(force_insert=True)
     return written
@@ -563,7 +581,9 @@ def item_save_notes(*, item: InterviewQuestion, notes: str, base_version: int) -
 
 
 @transaction.atomic
-def _save_notes_locked(*, item: InterviewQuestion, notes: str, base_version: int):
+def _save_notes_locked(
+    *, item: InterviewQuestion, notes: str, base_version: int
+) -> InterviewQuestion:
     interview = _lock(item.interview)
     _require_status(interview, InterviewStatus.LIVE, action="save notes")
     item = InterviewQuestion.objects.select_for_update().get(pk=item.pk)
@@ -641,12 +661,7 @@ def interview_submit(
         open_count=open_count,
         allow_unscored=allow_unscored,
     )
-    interview.recommendation = recommendation
-    interview.summary = summary.strip()
-    interview.status = InterviewStatus.SUBMITTED
-    interview.submitted_at = timezone.now()
-    interview.version += 1
-    interview.save()
+    interview.submit(recommendation=recommendation, summary=summary)
     audit_record(
         actor=interview.interviewer,
         verb=Verb.SUBMIT,
@@ -660,11 +675,68 @@ def interview_submit(
     return interview
 
 
+# One change of an amendment, as ``Amendment.changes`` keeps it.
+Change = dict[str, object]
+
+
+def _amend_card(
+    interview: Interview, *, recommendation: str | None, summary: str | None
+) -> list[Change]:
+    """Set the recommendation and summary on the (locked) interview, not saved: the changes."""
+    changes: list[Change] = []
+    if recommendation is not None and recommendation != interview.recommendation:
+        if recommendation not in Recommendation.values:
+            raise ValidationError({"recommendation": "Choose a valid recommendation."})
+        changes.append(
+            {"field": "recommendation", "old": interview.recommendation, "new": recommendation}
+        )
+        interview.recommendation = recommendation
+    if summary is not None and summary.strip() != interview.summary:
+        if not summary.strip():
+            raise ValidationError({"summary": "The summary cannot be empty."})
+        changes.append({"field": "summary", "old": interview.summary, "new": summary.strip()})
+        interview.summary = summary.strip()
+    return changes
+
+
+def _amend_items(
+    interview: Interview, *, scores: dict[int, int | None], notes: dict[int, str]
+) -> list[Change]:
+    """Write the questions' new scores and notes: the changes."""
+    changes: list[Change] = []
+    items = {item.pk: item for item in interview.items.all()}
+    for pk, score in scores.items():
+        item = items.get(pk)
+        if item is None:
+            raise ValidationError("That question is not in this interview.")
+        if score is not None and score not in Score.values:
+            raise ValidationError(f"A score is {SCORE_MIN} to {SCORE_MAX}.")
+        if score != item.score:
+            changes.append(
+                {"field": "score", "question": item.position, "old": item.score, "new": score}
+            )
+            item.score = score
+            item.skipped = item.skipped and score is None
+            item.save(update_fields=["score", "skipped", "updated_at"])
+    for pk, text in notes.items():
+        item = items.get(pk)
+        if item is None:
+            raise ValidationError("That question is not in this interview.")
+        if text != item.notes:
+            changes.append(
+                {"field": "notes", "question": item.position, "old": item.notes, "new": text}
+            )
+            item.notes = text
+            item.notes_version += 1
+            item.save(update_fields=["notes", "notes_version", "updated_at"])
+    return changes
+
+
 @transaction.atomic
 def interview_amend(
     *,
     interview: Interview,
-    user,
+    user: User,
     reason: str,
     recommendation: str | None = None,
     summary: str | None = None,
@@ -687,44 +759,8 @@ def interview_amend(
         _check_length("summary", summary, limits.SUMMARY)
     for text in (notes or {}).values():
         _check_length("notes", text, limits.NOTES)
-    changes = []
-    if recommendation is not None and recommendation != interview.recommendation:
-        if recommendation not in Recommendation.values:
-            raise ValidationError({"recommendation": "Choose a valid recommendation."})
-        changes.append(
-            {"field": "recommendation", "old": interview.recommendation, "new": recommendation}
-        )
-        interview.recommendation = recommendation
-    if summary is not None and summary.strip() != interview.summary:
-        if not summary.strip():
-            raise ValidationError({"summary": "The summary cannot be empty."})
-        changes.append({"field": "summary", "old": interview.summary, "new": summary.strip()})
-        interview.summary = summary.strip()
-    items = {item.pk: item for item in interview.items.all()}
-    for pk, score in (scores or {}).items():
-        item = items.get(pk)
-        if item is None:
-            raise ValidationError("That question is not in this interview.")
-        if score is not None and score not in (1, 2, 3, 4):
-            raise ValidationError("A score is 1 to 4.")
-        if score != item.score:
-            changes.append(
-                {"field": "score", "question": item.position, "old": item.score, "new": score}
-            )
-            item.score = score
-            item.skipped = item.skipped and score is None
-            item.save(update_fields=["score", "skipped", "updated_at"])
-    for pk, text in (notes or {}).items():
-        item = items.get(pk)
-        if item is None:
-            raise ValidationError("That question is not in this interview.")
-        if text != item.notes:
-            changes.append(
-                {"field": "notes", "question": item.position, "old": item.notes, "new": text}
-            )
-            item.notes = text
-            item.notes_version += 1
-            item.save(update_fields=["notes", "notes_version", "updated_at"])
+    changes = _amend_card(interview, recommendation=recommendation, summary=summary)
+    changes += _amend_items(interview, scores=scores or {}, notes=notes or {})
     if not changes:
         return None
     interview.version += 1
@@ -790,7 +826,7 @@ def kit_set_questions(*, kit: Kit, question_ids: Iterable[int]) -> Kit:
 # Loops --------------------------------------------------------------------------------------
 
 
-def _require_interviewer(user) -> None:
+def _require_interviewer(user: User | None) -> None:
     if user is None or not user.is_active or Role.INTERVIEWER not in group_names(user):
         raise ValidationError(
             {"interviewer": "Choose someone with the interviewer role."}, code="not_interviewer"
@@ -803,7 +839,7 @@ def _require_open(loop: Loop) -> None:
 
 
 @transaction.atomic
-def loop_open(*, candidate: Candidate, hiring_manager) -> Loop:
+def loop_open(*, candidate: Candidate, hiring_manager: User | None) -> Loop:
     """A candidate's new loop, managed by ``hiring_manager``; one open loop per candidate."""
     if Loop.objects.open().filter(candidate=candidate).exists():
         raise ValidationError(
@@ -819,11 +855,11 @@ def stage_add(
     *,
     loop: Loop,
     name: str,
-    interviewer,
-    actor,
+    interviewer: User,
+    actor: User | None,
     focus_topics: Iterable[Topic] = (),
     planned_minutes: int = 45,
-    scheduled_at=None,
+    scheduled_at: datetime | None = None,
 ) -> LoopStage:
     loop = Loop.objects.select_for_update().get(pk=loop.pk)
     _require_open(loop)
@@ -866,7 +902,7 @@ def _lock_stage(stage: LoopStage) -> LoopStage:
 
 
 @transaction.atomic
-def stage_reassign(*, stage: LoopStage, interviewer, actor) -> LoopStage:
+def stage_reassign(*, stage: LoopStage, interviewer: User, actor: User) -> LoopStage:
     """Give the stage to another interviewer. A draft the previous one composed leaves the
     stage (it stays theirs to reuse or discard); a started interview cannot be reassigned."""
     stage = _lock_stage(stage)
@@ -887,7 +923,7 @@ def stage_reassign(*, stage: LoopStage, interviewer, actor) -> LoopStage:
 
 
 @transaction.atomic
-def stage_hand_back(*, stage: LoopStage, actor) -> LoopStage:
+def stage_hand_back(*, stage: LoopStage, actor: User) -> LoopStage:
     """The assigned interviewer gives the stage back to the hiring manager (unassigned)."""
     stage = _lock_stage(stage)
     if stage.interviewer_id != actor.pk:
@@ -907,19 +943,17 @@ def stage_hand_back(*, stage: LoopStage, actor) -> LoopStage:
 
 
 @transaction.atomic
-def loop_close(*, loop: Loop, actor) -> Loop:
+def loop_close(*, loop: Loop, actor: User) -> Loop:
     loop = Loop.objects.select_for_update().get(pk=loop.pk)
     _require_open(loop)
-    loop.status = LoopStatus.CLOSED
-    loop.closed_at = timezone.now()
-    loop.save(update_fields=["status", "closed_at", "updated_at"])
+    loop.close()
     audit_record(actor=actor, verb=Verb.CLOSE_LOOP, target=loop, candidate=loop.candidate)
     return loop
 
 
 @transaction.atomic
 def stage_create_interview(
-    *, stage: LoopStage, interviewer, kit: Kit | None = None, title: str = ""
+    *, stage: LoopStage, interviewer: User, kit: Kit | None = None, title: str = ""
 ) -> Interview:
     """The stage's draft interview, by its assigned interviewer."""
     stage = LoopStage.objects.select_related("loop__candidate__level").get(pk=stage.pk)
@@ -938,7 +972,7 @@ def stage_create_interview(
     )
 
 
-def stage_for_new_interview(*, candidate: Candidate, interviewer) -> LoopStage:
+def stage_for_new_interview(*, candidate: Candidate, interviewer: User) -> LoopStage:
     """Where a new interview of ``candidate`` by ``interviewer`` goes: their first assigned
     stage without an interview in the open loop, or (for the loop's hiring manager) a new stage
     assigned to themselves. Anyone else: ValidationError."""
@@ -967,7 +1001,7 @@ ERASED = "(erased)"
 
 @transaction.atomic
 def candidate_erase(
-    *, candidate: Candidate, by=None, reason: str = ErasureReason.REQUEST
+    *, candidate: Candidate, by: User | None = None, reason: str = ErasureReason.REQUEST
 ) -> ErasureRecord:
     """Erase a candidate and everything about them: their loops and stages, their interviews
     with the question snapshots, scores and notes, the amendments, the co-scorers' sheets, the
@@ -1031,7 +1065,7 @@ def candidate_erase(
     return record
 
 
-def _scrub_admin_log(objects: dict) -> None:
+def _scrub_admin_log(objects: dict[type[Model], list[int]]) -> None:
     """Blank what the admin's log says about these objects; the rows (who, when) remain."""
     objects = {model: ids for model, ids in objects.items() if ids}
     content_types = ContentType.objects.get_for_models(*objects)  # one query, then cached

@@ -1,5 +1,7 @@
 """The audit trail: who read or changed what, when. Append-only from the app."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -40,7 +42,7 @@ class AuditQuerySet(models.QuerySet):
             self.filter(candidate=candidate).select_related("actor").order_by("-created_at", "-id")
         )
 
-    def erase_text(self):
+    def erase_text(self) -> int:
         """Blank the free text (names, titles) of these rows, keeping who/what/when: the one
         change the app makes to audit rows, for erasing a candidate's personal data."""
         return self.update(summary="", target_label="")
@@ -87,7 +89,7 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.verb} {self.target_type}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             raise ValueError("Audit events are append-only: they cannot be changed.")
         super().save(*args, **kwargs)

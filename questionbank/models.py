@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from django.db import models
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Lower, Replace, Trim
@@ -19,8 +21,8 @@ def normalized_text_expression(field: str = "text"):
     Tabs and line breaks become spaces, then runs of spaces are folded by halving
     (six passes fold any run of up to 64), then trimmed and lower-cased.
     """
-    text = models.TextField()
-    expr = F(field)
+    text: models.TextField[str, str] = models.TextField()
+    expr: F | Replace = F(field)
     for ch in ("\r", "\n", "\t"):
         expr = Replace(expr, Value(ch, text), Value(" ", text), output_field=text)
     for _ in range(6):
@@ -36,6 +38,32 @@ def split_lines(text: str) -> list[str]:
         if line:
             points.append(line)
     return points
+
+
+class GuidanceLines(NamedTuple):
+    """A question's answer guidance as lists of points: what the live page, the bank's
+    guidance block and the reports show."""
+
+    key_points: list[str]
+    follow_ups: list[str]
+    red_flags: list[str]
+
+
+class HasGuidance:
+    """The one accessor for answer guidance split into lines, for the bank's questions and
+    the interviews' snapshots of them (both have ``guidance``, ``follow_ups``, ``red_flags``:
+    one point per line)."""
+
+    guidance: str
+    follow_ups: str
+    red_flags: str
+
+    def guidance_lines(self) -> GuidanceLines:
+        return GuidanceLines(
+            key_points=split_lines(self.guidance),
+            follow_ups=split_lines(self.follow_ups),
+            red_flags=split_lines(self.red_flags),
+        )
 
 
 class Kind(models.TextChoices):
@@ -62,6 +90,16 @@ class Score(models.IntegerChoices):
     MIXED = 2, "Mixed"
     GOOD = 3, "Good"
     EXCELLENT = 4, "Excellent"
+
+
+# The scale's ends: what a constraint, a form or a chart's axis reads (never 1 and 4 by hand).
+SCORE_MIN = Score.POOR
+SCORE_MAX = Score.EXCELLENT
+
+
+def score_name(score: Score) -> str:
+    """A score with its label, "3 Good": the anchors' field names, axes, exports."""
+    return f"{score.value} {score.label}"
 
 
 # The one scoring rule every question's anchors follow (fixtures/guidance/README.md explains it).
@@ -126,7 +164,10 @@ class TopicQuerySet(models.QuerySet):
         return self.with_question_counts(level).filter(Q(question_count__gt=0) | Q(slug=keep))
 
 
-class TopicManager(models.Manager.from_queryset(TopicQuerySet)):
+_TopicManagerBase = models.Manager.from_queryset(TopicQuerySet)
+
+
+class TopicManager(_TopicManagerBase):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -160,10 +201,10 @@ class KindRubric(models.Model):
     """Default anchors of the 4-point scale for one kind of question."""
 
     kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)
-    poor = bounded_text(limits.ANCHOR, "1 Poor")
-    mixed = bounded_text(limits.ANCHOR, "2 Mixed")
-    good = bounded_text(limits.ANCHOR, "3 Good")
-    excellent = bounded_text(limits.ANCHOR, "4 Excellent")
+    poor = bounded_text(limits.ANCHOR, score_name(Score.POOR))
+    mixed = bounded_text(limits.ANCHOR, score_name(Score.MIXED))
+    good = bounded_text(limits.ANCHOR, score_name(Score.GOOD))
+    excellent = bounded_text(limits.ANCHOR, score_name(Score.EXCELLENT))
 
     class Meta:
         ordering = ["kind"]
@@ -175,7 +216,12 @@ class KindRubric(models.Model):
         return f"Rubric for {self.get_kind_display().lower()} questions"
 
     def anchors(self) -> dict[int, str]:
-        return {1: self.poor, 2: self.mixed, 3: self.good, 4: self.excellent}
+        return {
+            Score.POOR: self.poor,
+            Score.MIXED: self.mixed,
+            Score.GOOD: self.good,
+            Score.EXCELLENT: self.excellent,
+        }
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -215,7 +261,7 @@ class QuestionQuerySet(models.QuerySet):
         return self.active().with_tags().order_by("difficulty", "source_line", "id")
 
 
-class Question(OneQueryChecks, models.Model):
+class Question(HasGuidance, OneQueryChecks, models.Model):
     text = bounded_text(limits.QUESTION_TEXT)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CONCEPTUAL)
     difficulty = models.PositiveSmallIntegerField(default=3, help_text="1 easiest .. 5 hardest")
@@ -245,10 +291,12 @@ class Question(OneQueryChecks, models.Model):
         max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.ACTIVE
     )
     # The question's own anchors: what is observed at each score. Empty: the kind's default.
-    anchor_poor = bounded_text(limits.ANCHOR, "anchor: 1 Poor", blank=True)
-    anchor_mixed = bounded_text(limits.ANCHOR, "anchor: 2 Mixed", blank=True)
-    anchor_good = bounded_text(limits.ANCHOR, "anchor: 3 Good", blank=True)
-    anchor_excellent = bounded_text(limits.ANCHOR, "anchor: 4 Excellent", blank=True)
+    anchor_poor = bounded_text(limits.ANCHOR, "anchor: " + score_name(Score.POOR), blank=True)
+    anchor_mixed = bounded_text(limits.ANCHOR, "anchor: " + score_name(Score.MIXED), blank=True)
+    anchor_good = bounded_text(limits.ANCHOR, "anchor: " + score_name(Score.GOOD), blank=True)
+    anchor_excellent = bounded_text(
+        limits.ANCHOR, "anchor: " + score_name(Score.EXCELLENT), blank=True
+    )
     source = models.CharField(
         max_length=limits.SOURCE,
         blank=True,
@@ -298,12 +346,14 @@ class Question(OneQueryChecks, models.Model):
             # never sorted out of the whole bank.
             models.Index(
                 fields=["difficulty", "source_line", "id"],
-                condition=Q(status="active"),
+                condition=Q(status=QuestionStatus.ACTIVE),
                 name="question_active_bank_order",
             ),
             # Active ids alone: counting a level's active questions never reads the (wide)
             # question rows.
-            models.Index(fields=["id"], condition=Q(status="active"), name="question_active_id"),
+            models.Index(
+                fields=["id"], condition=Q(status=QuestionStatus.ACTIVE), name="question_active_id"
+            ),
             # The default order (the admin's list): its page read in index order (PostgreSQL's
             # ascending index keeps nulls last, as the order wants).
             models.Index(fields=["source_line", "id"], name="question_source_order"),
@@ -320,13 +370,13 @@ class Question(OneQueryChecks, models.Model):
         return self.status == QuestionStatus.ACTIVE
 
     def key_points(self) -> list[str]:
-        return split_lines(self.guidance)
+        return self.guidance_lines().key_points
 
     def follow_up_list(self) -> list[str]:
-        return split_lines(self.follow_ups)
+        return self.guidance_lines().follow_ups
 
     def red_flag_list(self) -> list[str]:
-        return split_lines(self.red_flags)
+        return self.guidance_lines().red_flags
 
     def anchors(self, rubrics: dict[str, "KindRubric"] | None = None) -> dict[int, str]:
         """The 4 anchors this question is scored on: its overrides, else its kind's defaults."""
@@ -334,21 +384,19 @@ class Question(OneQueryChecks, models.Model):
             rubrics = rubrics_by_kind()
         default = rubrics.get(self.kind)
         base = default.anchors() if default else dict.fromkeys(Score.values, "")
-        overrides = {
-            1: self.anchor_poor,
-            2: self.anchor_mixed,
-            3: self.anchor_good,
-            4: self.anchor_excellent,
-        }
+        overrides = dict(zip(Score.values, self._own_anchor_texts(), strict=True))
         return {s: overrides[s].strip() or base[s] for s in Score.values}
+
+    def _own_anchor_texts(self) -> list[str]:
+        """The question's own anchor fields, in the scale's order."""
+        return [self.anchor_poor, self.anchor_mixed, self.anchor_good, self.anchor_excellent]
 
     def own_anchors(self) -> list[tuple[int, str, str]]:
         """(score, label, anchor) rows of this question's own anchors, without the kind's
         defaults: what the bank and the composer show (no query)."""
-        own = [self.anchor_poor, self.anchor_mixed, self.anchor_good, self.anchor_excellent]
         return [
             (s, Score(s).label, a.strip())
-            for s, a in zip(Score.values, own, strict=True)
+            for s, a in zip(Score.values, self._own_anchor_texts(), strict=True)
             if a.strip()
         ]
 

@@ -5,7 +5,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import services
 from ..forms.compose import add_service_errors
 from ..forms.manage import MergeForm
-from ..models import Candidate, InterviewStatus
+from ..models import Candidate
 
 
 def _see_other(url: str) -> HttpResponseRedirect:
@@ -51,12 +50,6 @@ def archive(request, candidate: Candidate):
     else:
         messages.success(request, f"{candidate.name} is back in the candidate lists.")
     return _see_other(candidate.get_absolute_url())
-
-
-def _counts(candidate: Candidate) -> dict:
-    return candidate.interviews.aggregate(
-        total=Count("pk"), submitted=Count("pk", filter=Q(status=InterviewStatus.SUBMITTED))
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -100,15 +93,9 @@ def merge(request, candidate: Candidate):
         "candidate": candidate,
         "form": form,
         "duplicate": duplicate,
-        "duplicate_counts": _counts(duplicate) if duplicate else None,
+        "duplicate_counts": duplicate.interviews.counts() if duplicate else None,
         "suggested": list(
-            Candidate.objects.visible_to(request.user)
-            .exclude(pk=candidate.pk)
-            .filter(
-                Q(name__iexact=candidate.name) | (Q(email__iexact=candidate.email) & ~Q(email=""))
-            )
-            .select_related("level")
-            .order_by("name", "id")
+            Candidate.objects.visible_to(request.user).likely_duplicates_of(candidate)
         ),
         "merge_url": reverse("interviews:candidate_merge", args=[candidate.pk]),
         "nav": "candidates",

@@ -74,9 +74,7 @@ def owned_draft(action: str):
     def decorator(view):
         @wraps(view)
         def wrapper(request, pk: int):
-            interview = runnable_or_404(
-                request.user, Interview.objects.select_related("candidate", "level"), pk
-            )
+            interview = runnable_or_404(request.user, Interview.objects.with_candidate(), pk)
             if not interview.is_draft:
                 context = {
                     "interview": interview,
@@ -155,13 +153,14 @@ def calendar_file(request, pk: int):
     """The interviewer's calendar file of their scheduled interview (``can_run``)."""
     interview = runnable_or_404(
         request.user,
-        Interview.objects.select_related("candidate", "level").filter(scheduled_at__isnull=False),
+        Interview.objects.with_candidate().scheduled(),
         pk,
     )
     url = request.build_absolute_uri(interview.get_absolute_url())
     body = calendar.interview_ics(interview, host=request.get_host(), url=url)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, calendar.ics_filename(interview)
+    disposition = content_disposition_header(True, calendar.ics_filename(interview))
+    return HttpResponse(
+        body,
+        content_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": disposition},
     )
-    return response

@@ -38,7 +38,7 @@ from interviews.forms.live import (
 from interviews.models import Interview, InterviewQuestion
 from people.roles import Role
 from people.rules import require, runnable_or_404
-from questionbank.models import Question, split_lines
+from questionbank.models import Question
 
 logger = logging.getLogger(__name__)
 TEMPLATE = "interviews/live.html"
@@ -239,11 +239,7 @@ def _live_context(
         "urls": None,
     }
     if item:
-        context |= {
-            "key_points": split_lines(item.guidance),
-            "follow_ups": split_lines(item.follow_ups),
-            "red_flags": split_lines(item.red_flags),
-        }
+        context |= item.guidance_lines()._asdict()
     context.update(extra)
     if context["urls"] is None:
         context["urls"] = interviewer_urls(interview)

@@ -46,7 +46,7 @@ def _loop_page(request, loop_pk: int, *, status: int = 200, **extra):
 @require_GET
 @require("interviews.open_loop")
 def loop_list(request):
-    loops = list(Loop.objects.for_list().order_by("status", "-created_at", "-id")[:200])
+    loops = list(Loop.objects.for_list()[:200])
     return render(request, "interviews/loop_list.html", {"loops": loops, "nav": "loops"})
 
 
@@ -117,7 +117,7 @@ def stage_add(request, pk: int):
                 form.add_error(None, error)
         else:
             messages.success(
-                request, f"Added “{stage.name}”, assigned to {stage.interviewer.get_username()}."
+                request, f"Added “{stage.name}”, assigned to {data['interviewer'].get_username()}."
             )
             return _see_other(loop.get_absolute_url())
     return _loop_page(request, loop.pk, status=422, stage_form=form)
@@ -135,7 +135,7 @@ def loop_close(request, pk: int):
 
 
 def _stage(pk: int) -> LoopStage:
-    return get_object_or_404(LoopStage.objects.select_related("loop__candidate"), pk=pk)
+    return get_object_or_404(LoopStage.objects.with_loop(), pk=pk)
 
 
 @require_POST
@@ -181,9 +181,8 @@ def stage_interview(request, pk: int):
     stage = _stage(pk)
     if not request.user.has_perm("interviews.start_stage", stage):
         raise PermissionDenied
-    if stage.interview_id is not None:
-        interview = stage.interview
-    else:
+    interview = stage.interview
+    if interview is None:
         try:
             interview = services.stage_create_interview(stage=stage, interviewer=request.user)
         except ValidationError as error:
@@ -199,7 +198,7 @@ def stage_interview(request, pk: int):
 def loop_decision(request, pk: int):
     """The hiring manager's decision on the loop (hire / no hire, a date, a note); it is on the
     debrief too, and posts here. A change of decision is recorded like the first."""
-    loop = get_object_or_404(Loop.objects.select_related("candidate", "decided_by"), pk=pk)
+    loop = get_object_or_404(Loop.objects.for_decision(), pk=pk)
     status = 200
     if request.method == "POST":
         form = DecisionForm(request.POST)

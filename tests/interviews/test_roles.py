@@ -340,7 +340,7 @@ def test_500_page_from_the_handler(client, world, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(home, "_with_interview_counts", boom)
+    monkeypatch.setattr(home, "can_view_all", boom)
     client.raise_request_exception = False
     client.force_login(world["users"]["assigned"])
     response = client.get(reverse("interviews:dashboard"))
