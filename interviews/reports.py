@@ -1,4 +1,7 @@
-"""Scorecard arithmetic, chart geometry, the debrief view and the export builders.
+"""Scorecard arithmetic, the debrief view, and the rows the scorecard and measures pages show.
+
+The downloads are built in ``exports``; the charts' geometry in ``charts``, from the plain rows
+built here.
 
 Everything here works on interviews already loaded with their questions (``with_items()``),
 so building a report never runs a query of its own.
@@ -9,39 +12,30 @@ The rules of the arithmetic:
 - means are shown with two decimals, rounded half up.
 """
 
-import csv
-import io
-import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.utils.text import slugify
+from django.contrib.auth.models import AbstractUser
 
-from config.csv_safety import neutralise
-from questionbank.models import Kind, Score
+from questionbank.models import Score
 
-from .measures import alpha_ordinal
-from .models import HIRE_RECOMMENDATIONS, Interview, InterviewQuestion, Recommendation, can_view_all
+from . import charts
+from .measures import Alpha, Rating, alpha_ordinal
+from .models import (
+    HIRE_RECOMMENDATIONS,
+    Amendment,
+    Candidate,
+    CoScorer,
+    Interview,
+    InterviewQuestion,
+    Recommendation,
+    can_view_all,
+)
 
 # Two interviewers whose means for a topic are this far apart (or more) disagree.
 DISAGREEMENT_SPREAD = Decimal(2)
-EXPORT_FORMATS = {
-    "md": "text/markdown; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json; charset=utf-8",
-}
-CSV_COLUMNS = [
-    "position",
-    "text",
-    "topics",
-    "kind",
-    "difficulty",
-    "score",
-    "score_label",
-    "skipped",
-    "notes",
-    "seconds",
-]
 
 
 def format_seconds(seconds: int | None) -> str:
@@ -59,7 +53,7 @@ def score_text(score: int | None) -> str:
     return f"{score} {Score(score).label}" if score else ""
 
 
-def display_name(user) -> str:
+def display_name(user: AbstractUser | None) -> str:
     if user is None:
         return "(deleted user)"
     return user.get_full_name() or user.get_username()
@@ -122,76 +116,6 @@ class TopicScore:
 
 
 @dataclass
-class Bar:
-    label: str
-    value: Decimal | None
-    y: int
-    width: float
-    text: str
-
-    @property
-    def label_y(self) -> int:
-        return self.y + 11
-
-    @property
-    def bar_y(self) -> int:
-        return self.y + 15
-
-    @property
-    def text_y(self) -> int:
-        return self.y + 25
-
-    @property
-    def text_x(self) -> float:
-        return round(self.width + 6, 1)
-
-
-@dataclass
-class BarChart:
-    """Horizontal bars on the 1..4 score scale, geometry computed here for the SVG include."""
-
-    id: str
-    title: str
-    desc: str
-    bars: list[Bar]
-    height: int
-    # Layout constants, read by the template.
-    width: int = 420
-    plot_x: int = 0
-    plot_width: int = 340
-    row_height: int = 36
-    ticks: list[tuple[float, str]] = field(default_factory=list)
-
-    @property
-    def axis_y(self) -> int:
-        return self.height - 22
-
-    @property
-    def tick_label_y(self) -> int:
-        return self.height - 6
-
-
-def bar_chart(chart_id: str, title: str, rows: list[tuple[str, Mean]]) -> BarChart:
-    plot_width, row_height, top = 340, 36, 4
-    bars = []
-    for i, (label, mean) in enumerate(rows):
-        value = mean.value
-        width = 0.0 if value is None else round(float(value) / 4 * plot_width, 1)
-        text = "no scored questions" if value is None else f"{value}"
-        bars.append(Bar(label=label, value=value, y=top + i * row_height, width=width, text=text))
-    ticks = [(round(s / 4 * plot_width, 1), f"{s} {Score(s).label}") for s in Score.values]
-    described = "; ".join(f"{b.label}: {b.text}" for b in bars) or "no topics"
-    return BarChart(
-        id=chart_id,
-        title=title,
-        desc=f"Mean score per topic on the 1 to 4 scale. {described}.",
-        bars=bars,
-        height=top + len(rows) * row_height + 22,
-        ticks=ticks,
-    )
-
-
-@dataclass
 class Scorecard:
     """One interview's scorecard: the questions, topic means, overall mean, chart."""
 
@@ -204,11 +128,15 @@ class Scorecard:
     seconds: int
 
     @property
-    def chart(self) -> BarChart:
-        return bar_chart(
-            f"topic-chart-{self.interview.pk}",
-            "Mean score per topic",
-            [(t.name, t.mean) for t in self.topics],
+    def chart(self) -> charts.ScoreChart:
+        return charts.score_bars(
+            [(t.name, t.mean.value) for t in self.topics],
+            chart_id=f"topic-chart-{self.interview.pk}",
+            title="Mean score per topic",
+            summary="Mean score per topic on the 1 to 4 scale.",
+            scale=[(s, f"{s} {Score(s).label}") for s in Score.values],
+            missing="no scored questions",
+            empty="no topics",
         )
 
     @property
@@ -263,10 +191,11 @@ def build_scorecard(interview: Interview) -> Scorecard:
 # Amendment history -------------------------------------------------------------------------
 
 
-def describe_change(change: dict) -> dict:
+def describe_change(change: dict[str, Any]) -> dict[str, str]:
     """One recorded change as {what, old, new} strings for people."""
     fieldname = change.get("field")
-    old, new = change.get("old"), change.get("new")
+    old: Any = change.get("old")
+    new: Any = change.get("new")
     if fieldname == "recommendation":
         labels = dict(Recommendation.choices)
         return {
@@ -291,7 +220,7 @@ def describe_change(change: dict) -> dict:
     return {"what": str(fieldname), "old": str(old), "new": str(new)}
 
 
-def amendment_rows(amendments) -> list[dict]:
+def amendment_rows(amendments: Iterable[Amendment]) -> list[dict[str, Any]]:
     return [
         {
             "user": display_name(a.user),
@@ -324,7 +253,7 @@ class SheetLine:
 class CoSheet:
     """A co-scorer's submitted sheet as the scorecard and the debrief show it."""
 
-    sheet: object  # CoScorer
+    sheet: CoScorer
     lines: list[SheetLine]
     overall: Mean
 
@@ -333,7 +262,7 @@ class CoSheet:
         return display_name(self.sheet.user)
 
 
-def build_co_sheet(sheet, items) -> CoSheet:
+def build_co_sheet(sheet: CoScorer, items: Iterable[InterviewQuestion]) -> CoSheet:
     """``sheet`` with its lines loaded, over the interview's questions ``items``."""
     by_item = {line.item_id: line for line in sheet.lines.all()}
     lines = []
@@ -382,7 +311,9 @@ def _cell(score: int | None, skipped: bool) -> str:
     return str(score) if score is not None else ("skipped" if skipped else "")
 
 
-def build_comparison(interview: Interview, own_revealed: bool, sheets: list[CoSheet]):
+def build_comparison(
+    interview: Interview, own_revealed: bool, sheets: list[CoSheet]
+) -> Comparison | None:
     """The interview's revealed sheets per question (None for fewer than two sheets)."""
     if len(sheets) + own_revealed < 2:
         return None
@@ -408,7 +339,7 @@ class CandidateAgreement:
     units: int
     exact: int
     within_one: int
-    alpha: object  # measures.Alpha
+    alpha: Alpha | None
     too_few: bool
 
 
@@ -416,7 +347,7 @@ class CandidateAgreement:
 MIN_AGREEMENT_UNITS = 5
 
 
-def candidate_agreement(rows) -> CandidateAgreement:
+def candidate_agreement(rows: Sequence[Rating]) -> CandidateAgreement:
     """From ``ratings.ratings(interviews=...)`` rows (``measures.Rating``)."""
     by_unit: dict[tuple[int, int], dict[int, int]] = {}
     for r in rows:
@@ -446,7 +377,7 @@ class DebriefEntry:
     sheets: list[CoSheet] = field(default_factory=list)
     comparison: Comparison | None = None
     # The viewer's own co-scorer sheet on this interview (whatever its state).
-    my_sheet: object = None
+    my_sheet: CoScorer | None = None
 
 
 @dataclass
@@ -500,7 +431,9 @@ def _spread(cells: list[Mean]) -> Decimal | None:
     return max(values) - min(values)
 
 
-def build_debrief(interviews: list[Interview], user, *, candidate=None) -> Debrief:
+def build_debrief(
+    interviews: list[Interview], user: AbstractUser, *, candidate: Candidate | None = None
+) -> Debrief:
     """Independent scoring: an interviewer sees the others' scores, notes, recommendations and
     summaries only when the rule ``interviews.see_others_scores`` (people/rules.py) holds:
     assigned in the candidate's loop, with their own scorecard for that stage submitted with at
@@ -539,20 +472,21 @@ def build_debrief(interviews: list[Interview], user, *, candidate=None) -> Debri
             )
         )
     columns = [e for e in entries if e.revealed]
+    cards = [e.scorecard for e in columns if e.scorecard is not None]  # one per column
     names: dict[str, str] = {}
-    for entry in columns:
-        for topic in entry.scorecard.topics:
+    for card in cards:
+        for topic in card.topics:
             names.setdefault(topic.slug, topic.name)
     rows = []
     for slug, name in names.items():
         cells = []
-        for entry in columns:
-            match = next((t for t in entry.scorecard.topics if t.slug == slug), None)
+        for card in cards:
+            match = next((t for t in card.topics if t.slug == slug), None)
             cells.append(match.mean if match else Mean())
         rows.append(TopicRow(slug=slug, name=name, cells=cells, spread=_spread(cells)))
     overall = None
-    if columns:
-        cells = [e.scorecard.overall for e in columns]
+    if cards:
+        cells = [card.overall for card in cards]
         overall = TopicRow(slug="", name="Overall", cells=cells, spread=_spread(cells))
     return Debrief(
         entries=entries,
@@ -563,174 +497,3 @@ def build_debrief(interviews: list[Interview], user, *, candidate=None) -> Debri
         rows=rows,
         overall=overall,
     )
-
-
-# Exports -----------------------------------------------------------------------------------
-
-
-def export_filename(interview: Interview, fmt: str) -> str:
-    name = slugify(interview.candidate.name) or "candidate"
-    day = interview.submitted_at.date().isoformat() if interview.submitted_at else "draft"
-    return f"scorecard-{name}-{day}-{interview.pk}.{fmt}"
-
-
-def question_row(item: InterviewQuestion) -> dict:
-    return {
-        "position": item.position,
-        "text": item.text,
-        "topics": item.topic_names(),
-        "kind": item.kind,
-        "difficulty": item.difficulty,
-        "score": item.score,
-        "score_label": item.score_label,
-        "skipped": item.skipped,
-        "notes": item.notes,
-        "seconds": item.seconds_spent,
-    }
-
-
-def _when(value) -> str | None:
-    return value.isoformat() if value else None
-
-
-def export_data(card: Scorecard, amendments=()) -> dict:
-    interview = card.interview
-    return {
-        "interview": {
-            "id": interview.pk,
-            "title": interview.title,
-            "status": interview.status,
-            "candidate": interview.candidate.name,
-            "interviewer": display_name(interview.interviewer),
-            "level": interview.level.name,
-            "planned_minutes": interview.planned_minutes,
-            "started_at": _when(interview.started_at),
-            "submitted_at": _when(interview.submitted_at),
-            "duration_seconds": interview.elapsed_seconds() if interview.started_at else 0,
-        },
-        "recommendation": interview.recommendation,
-        "recommendation_label": interview.get_recommendation_display(),
-        "summary": interview.summary,
-        "questions": [question_row(item) for item in card.items],
-        "topics": [
-            {
-                "slug": t.slug,
-                "name": t.name,
-                "questions": t.questions,
-                "scores": t.mean.scores,
-                "skipped": t.skipped,
-                "unscored": t.unscored,
-                "mean": t.mean.as_float,
-            }
-            for t in card.topics
-        ],
-        "overall": {
-            "scores": card.overall.scores,
-            "skipped": card.skipped,
-            "unscored": card.unscored,
-            "mean": card.overall.as_float,
-        },
-        "amendments": [
-            {
-                "user": display_name(a.user),
-                "created_at": _when(a.created_at),
-                "reason": a.reason,
-                "changes": a.changes,
-            }
-            for a in amendments
-        ],
-    }
-
-
-def export_json(card: Scorecard, amendments=()) -> str:
-    return json.dumps(export_data(card, amendments), ensure_ascii=False, indent=2)
-
-
-def export_csv(card: Scorecard) -> str:
-    """One row per question. Topics are joined with '; '; booleans are 'yes'/'no';
-    a question without a score has an empty score cell; a text cell a spreadsheet would run
-    as a formula starts with a quote (config.csv_safety)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, quoting=csv.QUOTE_MINIMAL)
-    writer.writeheader()
-    for item in card.items:
-        row = question_row(item)
-        row["topics"] = "; ".join(row["topics"])
-        row["score"] = "" if item.score is None else item.score
-        row["skipped"] = "yes" if item.skipped else "no"
-        writer.writerow({name: neutralise(value) for name, value in row.items()})
-    return out.getvalue()
-
-
-def _md_text(text) -> str:
-    """Text as Markdown shows it, never as HTML: renderers pass raw HTML through, so `<`, `>`
-    and `&` become entities (which every renderer shows as the characters typed)."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _md_cell(text: str) -> str:
-    return _md_text(" ".join(str(text).split())).replace("|", "\\|")
-
-
-def _md_quote(text: str) -> list[str]:
-    return [f"> {_md_text(line)}".rstrip() for line in text.splitlines()] or [">"]
-
-
-def export_markdown(card: Scorecard, amendments=()) -> str:
-    interview = card.interview
-    kinds = dict(Kind.choices)
-    lines = [
-        f"# Scorecard: {_md_cell(interview.title)}",
-        "",
-        f"- Candidate: {_md_cell(interview.candidate.name)}",
-        f"- Interviewer: {_md_cell(display_name(interview.interviewer))}",
-        f"- Level: {_md_cell(interview.level.name)}",
-        f"- Status: {interview.get_status_display()}",
-        f"- Started: {_when(interview.started_at) or '–'}",
-        f"- Submitted: {_when(interview.submitted_at) or '–'}",
-        f"- Duration: {card.duration or '–'} (planned {interview.planned_minutes} min; "
-        f"recorded on questions {card.time_on_questions})",
-        "",
-        f"## Recommendation: {interview.get_recommendation_display() or 'none'}",
-        "",
-        _md_text(interview.summary) or "(no summary)",
-        "",
-        "## Scores by topic",
-        "",
-        "Skipped and unscored questions are left out; a question with several topics counts in "
-        "each of them.",
-        "",
-        "| Topic | Arithmetic | Mean |",
-        "| --- | --- | --- |",
-    ]
-    for t in card.topics:
-        lines.append(f"| {_md_cell(t.name)} | {t.mean.arithmetic} | {t.mean.display} |")
-    lines += [
-        f"| **Overall** | {card.overall.arithmetic} | **{card.overall.display}** |",
-        "",
-        "## Questions",
-        "",
-    ]
-    for item in card.items:
-        score = "skipped" if item.skipped else (score_text(item.score) or "not scored")
-        lines += [
-            f"### {item.position}. {_md_cell(item.text)}",
-            "",
-            f"- Topics: {_md_cell(', '.join(item.topic_names())) or '–'}",
-            f"- Kind: {kinds.get(item.kind, item.kind)}; difficulty {item.difficulty}",
-            f"- Score: {score}",
-            f"- Time: {format_seconds(item.seconds_spent)}",
-            "",
-        ]
-        if item.notes.strip():
-            lines += ["Notes:", "", *_md_quote(item.notes), ""]
-    if amendments:
-        lines += ["## Amendments", ""]
-        for a in amendments:
-            who = _md_cell(display_name(a.user))
-            lines.append(f"- {_when(a.created_at)} by {who}: {_md_cell(a.reason)}")
-            for change in a.changes:
-                d = describe_change(change)
-                lines.append(f"  - {d['what']}: {_md_cell(d['old'])} -> {_md_cell(d['new'])}")
-        lines.append("")
-    return "\n".join(lines)

@@ -4,12 +4,13 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from config.csv_safety import restore
-from interviews import reports, services
+from interviews import exports, reports, services
 from interviews.models import Amendment, Interview, InterviewStatus
 from questionbank.models import Kind
 from tests.factories import QuestionFactory
@@ -301,6 +302,20 @@ def test_export_permissions_and_formats(
     for fmt in ("pdf", "xlsx", "html", ""):
         assert client.get(f"/interviews/{submitted.pk}/export.{fmt}").status_code == 404
     assert client.post(target).status_code == 405
+
+
+def test_links_url_and_view_read_one_registry(client, interviewer, submitted):
+    assert list(exports.SCORECARD_EXPORTS) == ["md", "csv", "json"]
+    client.force_login(interviewer)
+    html = client.get(reverse("interviews:scorecard", args=[submitted.pk])).content.decode()
+    pk = submitted.pk
+    assert re.findall(r'<a href="([^"]+)" download>Export (\w+)</a>', html) == [
+        (f"/interviews/{pk}/export.md", "Markdown"),
+        (f"/interviews/{pk}/export.csv", "CSV"),
+        (f"/interviews/{pk}/export.json", "JSON"),
+    ]
+    with pytest.raises(NoReverseMatch):  # a key outside the registry has no URL
+        reverse("interviews:export", args=[pk, "pdf"])
 
 
 @pytest.mark.parametrize("status", [InterviewStatus.DRAFT, InterviewStatus.LIVE])
