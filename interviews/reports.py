@@ -12,17 +12,20 @@ The rules of the arithmetic:
 - means are shown with two decimals, rounded half up.
 """
 
-from collections.abc import Iterable, Sequence
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractUser
 
 from questionbank.models import Score
 
-from . import charts
-from .measures import Alpha, Rating, alpha_ordinal
+from . import charts, measures
+from .measures import Alpha, HireRate, Interval, Leniency, LevelMean, QuestionHealth, Rating
 from .models import (
     HIRE_RECOMMENDATIONS,
     Amendment,
@@ -33,6 +36,9 @@ from .models import (
     Recommendation,
     can_view_all,
 )
+
+if TYPE_CHECKING:
+    from .measuring import Snapshot
 
 # Two interviewers whose means for a topic are this far apart (or more) disagree.
 DISAGREEMENT_SPREAD = Decimal(2)
@@ -359,7 +365,7 @@ def candidate_agreement(rows: Sequence[Rating]) -> CandidateAgreement:
         units=len(spreads),
         exact=sum(1 for s in spreads if s == 0),
         within_one=sum(1 for s in spreads if s <= 1),
-        alpha=None if too_few else alpha_ordinal(rows),
+        alpha=None if too_few else measures.alpha_ordinal(rows),
         too_few=too_few,
     )
 
@@ -496,4 +502,262 @@ def build_debrief(
         columns=columns,
         rows=rows,
         overall=overall,
+    )
+
+
+# Measures pages ----------------------------------------------------------------------------
+# What the agreement, calibration and question health pages list and draw, from the snapshot
+# of the measures (``measuring.Snapshot``): names beside the ids, the rows in their order.
+
+
+@dataclass(frozen=True)
+class AlphaRow:
+    label: str
+    alpha: Alpha
+    href: str = ""
+
+
+def alpha_text(a: Alpha) -> str:
+    if a.value is None:
+        return f"no alpha ({a.reason})"
+    text = f"{a.value:.2f}"
+    if a.interval:
+        text += f" (95% interval {a.interval.low:.2f} to {a.interval.high:.2f})"
+    return f"{text}, {a.n_units} unit{'s' if a.n_units != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class AgreementRows:
+    topics: list[AlphaRow]  # in the guide's order, each linking to its questions
+    questions: list[AlphaRow]  # flagged first, then the most co-scored
+    pairs: list[AlphaRow]  # the same order
+    chart_rows: list[AlphaRow]  # overall, then the topics
+    chart: charts.IntervalChart
+
+
+def _flagged_first(row: AlphaRow) -> tuple[bool, int, str]:
+    return (not row.alpha.flagged, -row.alpha.n_units, row.label)
+
+
+def agreement_rows(snapshot: Snapshot, *, questions_url: str) -> AgreementRows:
+    """Alpha per topic (linked to ``questions_url`` filtered by the topic), per question, per
+    pair of interviewers, and the chart of alpha overall and per topic."""
+    a = snapshot.measures.agreement
+    order = list(snapshot.topics)
+    topics = [
+        AlphaRow(snapshot.topics.get(slug, slug), alpha, f"{questions_url}?topic={slug}")
+        for slug, alpha in sorted(
+            a.by_topic.items(),
+            key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0]),
+        )
+    ]
+    questions = sorted(
+        (AlphaRow(snapshot.question_text(q), alpha) for q, alpha in a.by_question.items()),
+        key=_flagged_first,
+    )
+    pairs = sorted(
+        (
+            AlphaRow(f"{snapshot.person(i)} and {snapshot.person(j)}", alpha)
+            for (i, j), alpha in a.by_pair.items()
+        ),
+        key=_flagged_first,
+    )
+    chart_rows = [AlphaRow("All co-scored answers", a.overall), *topics]
+    chart = charts.interval_chart(
+        [
+            (
+                r.label,
+                r.alpha.value,
+                r.alpha.interval.low if r.alpha.interval else r.alpha.value,
+                r.alpha.interval.high if r.alpha.interval else r.alpha.value,
+                alpha_text(r.alpha),
+                r.alpha.flagged,
+            )
+            for r in chart_rows
+        ],
+        low=-0.2,
+        high=1.0,
+        ticks=[0, 0.2, 0.4, 0.6, 0.8, 1.0],
+        reference=measures.ALPHA_ACCEPTABLE,
+    )
+    return AgreementRows(topics, questions, pairs, chart_rows, chart)
+
+
+@dataclass(frozen=True)
+class CalibrationRow:
+    name: str
+    leniency: Leniency
+    hire: HireRate | None
+
+
+def calibration_rows(snapshot: Snapshot) -> list[CalibrationRow]:
+    """Every interviewer, the most lenient first, those without an estimate last (by name)."""
+    m = snapshot.measures
+    rates = {r.interviewer_id: r for r in m.hire_rates}
+    return sorted(
+        (
+            CalibrationRow(snapshot.person(x.interviewer_id), x, rates.get(x.interviewer_id))
+            for x in m.leniency
+        ),
+        key=lambda r: (
+            r.leniency.estimate is None,
+            -(r.leniency.estimate or 0.0),
+            r.name.lower(),
+        ),
+    )
+
+
+def _bounds(interval: Interval | None) -> tuple[float, ...]:
+    return (interval.low, interval.high) if interval else ()
+
+
+def leniency_text(x: Leniency) -> str:
+    assert x.estimate is not None and x.interval is not None
+    return (
+        f"{x.estimate:+.2f} points (95% interval {x.interval.low:+.2f} to "
+        f"{x.interval.high:+.2f}), {x.n_items} scored items"
+    )
+
+
+def leniency_chart(shown: list[CalibrationRow]) -> charts.IntervalChart:
+    """The estimated leniencies with their intervals, on a symmetric scale around zero wide
+    enough for the widest interval (in half points)."""
+    largest = max((abs(b) for r in shown for b in _bounds(r.leniency.interval)), default=0.5)
+    edge = max(0.5, math.ceil(largest * 2) / 2)
+    step = 0.5 if edge <= 1.5 else 1.0
+    ticks = [round(-edge + i * step, 2) for i in range(int(round(2 * edge / step)) + 1)]
+    return charts.interval_chart(
+        [
+            (
+                r.name,
+                r.leniency.estimate,
+                r.leniency.interval.low if r.leniency.interval else None,
+                r.leniency.interval.high if r.leniency.interval else None,
+                leniency_text(r.leniency),
+                False,
+            )
+            for r in shown
+        ],
+        low=-edge,
+        high=edge,
+        ticks=ticks,
+        reference=0.0,
+    )
+
+
+def hire_rate_rows(snapshot: Snapshot) -> list[tuple[str, HireRate]]:
+    """(name, hire rates) of the interviewers still known or with decided loops; those with a
+    rate first, by name."""
+    return sorted(
+        (
+            (snapshot.person(r.interviewer_id), r)
+            for r in snapshot.measures.hire_rates
+            if r.interviewer_id in snapshot.people or r.n
+        ),
+        key=lambda nr: (nr[1].recommended is None, nr[0].lower()),
+    )
+
+
+@dataclass(frozen=True)
+class HealthRow:
+    q: QuestionHealth
+    text: str
+    topics: tuple[str, ...]
+    levels: tuple[str, ...]
+    level_means: tuple[tuple[str, LevelMean], ...] = ()
+
+    @property
+    def mean_score(self) -> float | None:
+        n = sum(m.n for m in self.q.mean_by_level.values())
+        return sum(m.n * m.mean for m in self.q.mean_by_level.values()) / n if n else None
+
+    @property
+    def gap(self) -> float | None:
+        if self.q.difficulty is None or self.q.expected_difficulty is None:
+            return None
+        return self.q.difficulty - self.q.expected_difficulty
+
+    @property
+    def skip_percent(self) -> float:
+        return self.q.skip_rate * 100
+
+
+def health_rows(snapshot: Snapshot) -> list[HealthRow]:
+    """One row per question asked, with its text, topics and levels (as recorded)."""
+    rows = []
+    for q in snapshot.measures.questions:
+        label = snapshot.questions.get(q.question_id)
+        rows.append(
+            HealthRow(
+                q=q,
+                text=snapshot.question_text(q.question_id),
+                topics=label.topics if label else (),
+                levels=label.levels if label else (),
+                level_means=tuple(
+                    (snapshot.levels.get(slug, slug), m) for slug, m in q.mean_by_level.items()
+                ),
+            )
+        )
+    return rows
+
+
+# Every column of question health sorts: key -> (heading, value of a row; None sorts last).
+SORTS: dict[str, tuple[str, Callable[[HealthRow], Any]]] = {
+    "question": ("Question", lambda r: r.text.lower()),
+    "asked": ("Times asked", lambda r: r.q.times_asked),
+    "mean": ("Mean score", lambda r: r.mean_score),
+    "tagged": ("Tagged difficulty", lambda r: r.q.tagged_difficulty),
+    "fitted": ("Fitted difficulty", lambda r: r.q.difficulty),
+    "gap": ("Off its tag by", lambda r: r.gap),
+    "discrimination": ("Discrimination", lambda r: r.q.discrimination),
+    "skip": ("Skipped", lambda r: r.q.skip_rate),
+    "minutes": ("Minutes (median)", lambda r: r.q.median_minutes),
+    "estimate": ("Minutes (estimate)", lambda r: r.q.estimated_minutes),
+    "alpha": ("Agreement", lambda r: r.q.agreement.value),
+    "flags": ("Flags", lambda r: len(r.q.flags)),
+}
+
+
+def sort_rows(rows: list[HealthRow], sort: str) -> list[HealthRow]:
+    """By the column ``sort`` (``-`` first: highest first), rows without a value last, then by
+    question text: the order is total, so a page reads the same every time."""
+    key = sort.lstrip("-")
+    value_of = SORTS[key][1]
+    by_text = sorted(rows, key=lambda r: (r.text.lower(), r.q.question_id))
+    present = [r for r in by_text if value_of(r) is not None]
+    missing = [r for r in by_text if value_of(r) is None]
+    present.sort(key=value_of, reverse=sort.startswith("-"))
+    return present + missing
+
+
+def difficulty_chart(rows: Sequence[HealthRow]) -> charts.Scatter:
+    """Fitted difficulty against the tagged one, with the line the tags predict; the questions
+    flagged too easy or too hard for their tag stand out."""
+    plotted = [r for r in rows if r.q.difficulty is not None]
+    largest = max((abs(r.q.difficulty or 0) for r in plotted), default=1.0)
+    edge = max(1.0, math.ceil(largest * 2) / 2)
+    expected = sorted(
+        {
+            (r.q.tagged_difficulty, r.q.expected_difficulty)
+            for r in plotted
+            if r.q.expected_difficulty is not None
+        }
+    )
+    line = [expected[0], expected[-1]] if len(expected) > 1 else []
+    return charts.scatter(
+        [
+            (
+                float(r.q.tagged_difficulty),
+                float(r.q.difficulty or 0),
+                r.text,
+                bool({measures.FLAG_TOO_EASY, measures.FLAG_TOO_HARD} & set(r.q.flags)),
+            )
+            for r in sorted(plotted, key=lambda r: r.q.difficulty or 0)
+        ],
+        x_range=(0.5, 5.5),
+        y_range=(-edge, edge),
+        x_ticks=[1, 2, 3, 4, 5],
+        y_ticks=[-edge, 0, edge],
+        line=line,
+        spread=0.6,
     )
