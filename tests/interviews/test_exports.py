@@ -532,3 +532,49 @@ Notes:
   - Score of question 3: no score -> 4 Excellent
   - Notes of question 1: (empty) -> new \| note
 """
+
+
+# -- The measures tables' downloads ------------------------------------------------------------
+
+TABLE = exports.MeasureTable(
+    name="calibration",
+    computed_at=dt.datetime(2026, 3, 4, 9, 5, 30, tzinfo=dt.UTC),
+    rows=[
+        {"name": "Ines, the lead", "interviewer": 3, "leniency": 0.25, "reason": ""},
+        {"name": "=cmd", "interviewer": 4, "leniency": None, "reason": "too few items"},
+    ],
+)
+
+
+def test_measure_table_formats_in_full():
+    assert list(exports.TABLE_EXPORTS) == ["csv", "json"]
+    as_csv, as_json = exports.TABLE_EXPORTS["csv"], exports.TABLE_EXPORTS["json"]
+    assert (as_csv.label, as_csv.content_type) == ("CSV", "text/csv; charset=utf-8")
+    assert (as_json.label, as_json.content_type) == ("JSON", "application/json")
+    assert as_csv.filename(TABLE) == "measures-calibration-20260304-0905.csv"
+    assert as_csv.render(TABLE) == (
+        "name,interviewer,leniency,reason\r\n"
+        '"Ines, the lead",3,0.25,\r\n'
+        "'=cmd,4,,too few items\r\n"
+    )
+    assert as_json.render(TABLE) == (
+        "{\n"
+        ' "measure": "calibration",\n'
+        ' "computed_at": "2026-03-04T09:05:30+00:00",\n'
+        ' "rows": [\n'
+        "  {\n"
+        '   "name": "Ines, the lead",\n'
+        '   "interviewer": 3,\n'
+        '   "leniency": 0.25,\n'
+        '   "reason": ""\n'
+        "  },\n"
+        "  {\n"
+        '   "name": "=cmd",\n'
+        '   "interviewer": 4,\n'
+        '   "leniency": null,\n'
+        '   "reason": "too few items"\n'
+        "  }\n"
+        " ]\n"
+        "}"
+    )
+    assert as_csv.render(exports.MeasureTable("agreement", TABLE.computed_at, [])) == ""
