@@ -13,7 +13,7 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 GUARD = "'"
 
 
-def neutralise(value):
+def neutralise(value: object) -> object:
     """The cell as written to a file: text that a spreadsheet would run gets a leading quote."""
     if isinstance(value, str) and value.lstrip(GUARD).startswith(TRIGGERS):
         return GUARD + value

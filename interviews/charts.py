@@ -5,7 +5,8 @@ Every function takes plain numbers and returns shapes (coordinates in the SVG's 
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 DIFFICULTY_MAX = 5
 
@@ -135,6 +136,96 @@ def horizontal_bars(
         for i, (label, value) in enumerate(rows)
     ]
     return Chart(width=width, height=round(len(rows) * row_height - gap, 2), bars=bars)
+
+
+# -- The scorecard: means on the score scale ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreBar:
+    """One row: its label above a bar (``width`` of the plot, 0 without a value) and its text
+    beside it. ``y`` is the top of the row."""
+
+    label: str
+    value: Decimal | None
+    y: int
+    width: float
+    text: str
+
+    @property
+    def label_y(self) -> int:
+        return self.y + 11
+
+    @property
+    def bar_y(self) -> int:
+        return self.y + 15
+
+    @property
+    def text_y(self) -> int:
+        return self.y + 25
+
+    @property
+    def text_x(self) -> float:
+        return round(self.width + 6, 1)
+
+
+@dataclass(frozen=True)
+class ScoreChart:
+    """Horizontal bars on a score scale, for ``templates/includes/score_bars.html``."""
+
+    id: str
+    title: str
+    desc: str
+    bars: list[ScoreBar]
+    height: int
+    # Layout constants, read by the template.
+    width: int = 420
+    plot_x: int = 0
+    plot_width: int = 340
+    row_height: int = 36
+    ticks: list[tuple[float, str]] = field(default_factory=list)
+
+    @property
+    def axis_y(self) -> int:
+        return self.height - 22
+
+    @property
+    def tick_label_y(self) -> int:
+        return self.height - 6
+
+
+def score_bars(
+    rows: Sequence[tuple[str, Decimal | None]],
+    *,
+    chart_id: str,
+    title: str,
+    summary: str,
+    scale: Sequence[tuple[int, str]],
+    missing: str,
+    empty: str,
+) -> ScoreChart:
+    """One bar per (label, value) row on the scale's (value, label) ticks (0 up to the largest
+    value, which fills the plot); a row without a value has no bar and says ``missing``. The
+    description is ``summary`` and every row's label and text (``empty`` without rows)."""
+    plot_width, row_height, top = 340, 36, 4
+    maximum = max(value for value, _label in scale)
+    bars = []
+    for i, (label, value) in enumerate(rows):
+        width = 0.0 if value is None else round(float(value) / maximum * plot_width, 1)
+        text = missing if value is None else f"{value}"
+        bars.append(
+            ScoreBar(label=label, value=value, y=top + i * row_height, width=width, text=text)
+        )
+    ticks = [(round(s / maximum * plot_width, 1), label) for s, label in scale]
+    described = "; ".join(f"{b.label}: {b.text}" for b in bars) or empty
+    return ScoreChart(
+        id=chart_id,
+        title=title,
+        desc=f"{summary} {described}.",
+        bars=bars,
+        height=top + len(rows) * row_height + 22,
+        ticks=ticks,
+    )
 
 
 # -- The measures pages: intervals (a forest plot) and a scatter ---------------------------

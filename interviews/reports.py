@@ -1,4 +1,7 @@
-"""Scorecard arithmetic, chart geometry, the debrief view and the export builders.
+"""Scorecard arithmetic, the debrief view, and the rows the scorecard and measures pages show.
+
+The downloads are built in ``exports``; the charts' geometry in ``charts``, from the plain rows
+built here.
 
 Everything here works on interviews already loaded with their questions (``with_items()``),
 so building a report never runs a query of its own.
@@ -9,39 +12,36 @@ The rules of the arithmetic:
 - means are shown with two decimals, rounded half up.
 """
 
-import csv
-import io
-import json
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.utils.text import slugify
+from django.contrib.auth.models import AbstractUser
 
-from config.csv_safety import neutralise
-from questionbank.models import Kind, Score
+from questionbank.models import Score
 
-from .measures import alpha_ordinal
-from .models import HIRE_RECOMMENDATIONS, Interview, InterviewQuestion, Recommendation, can_view_all
+from . import charts, measures
+from .measures import Alpha, HireRate, Interval, Leniency, LevelMean, QuestionHealth, Rating
+from .models import (
+    HIRE_RECOMMENDATIONS,
+    Amendment,
+    Candidate,
+    CoScorer,
+    Interview,
+    InterviewQuestion,
+    Recommendation,
+    can_view_all,
+)
+
+if TYPE_CHECKING:
+    from .measuring import Snapshot
 
 # Two interviewers whose means for a topic are this far apart (or more) disagree.
 DISAGREEMENT_SPREAD = Decimal(2)
-EXPORT_FORMATS = {
-    "md": "text/markdown; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json; charset=utf-8",
-}
-CSV_COLUMNS = [
-    "position",
-    "text",
-    "topics",
-    "kind",
-    "difficulty",
-    "score",
-    "score_label",
-    "skipped",
-    "notes",
-    "seconds",
-]
 
 
 def format_seconds(seconds: int | None) -> str:
@@ -59,7 +59,7 @@ def score_text(score: int | None) -> str:
     return f"{score} {Score(score).label}" if score else ""
 
 
-def display_name(user) -> str:
+def display_name(user: AbstractUser | None) -> str:
     if user is None:
         return "(deleted user)"
     return user.get_full_name() or user.get_username()
@@ -122,76 +122,6 @@ class TopicScore:
 
 
 @dataclass
-class Bar:
-    label: str
-    value: Decimal | None
-    y: int
-    width: float
-    text: str
-
-    @property
-    def label_y(self) -> int:
-        return self.y + 11
-
-    @property
-    def bar_y(self) -> int:
-        return self.y + 15
-
-    @property
-    def text_y(self) -> int:
-        return self.y + 25
-
-    @property
-    def text_x(self) -> float:
-        return round(self.width + 6, 1)
-
-
-@dataclass
-class BarChart:
-    """Horizontal bars on the 1..4 score scale, geometry computed here for the SVG include."""
-
-    id: str
-    title: str
-    desc: str
-    bars: list[Bar]
-    height: int
-    # Layout constants, read by the template.
-    width: int = 420
-    plot_x: int = 0
-    plot_width: int = 340
-    row_height: int = 36
-    ticks: list[tuple[float, str]] = field(default_factory=list)
-
-    @property
-    def axis_y(self) -> int:
-        return self.height - 22
-
-    @property
-    def tick_label_y(self) -> int:
-        return self.height - 6
-
-
-def bar_chart(chart_id: str, title: str, rows: list[tuple[str, Mean]]) -> BarChart:
-    plot_width, row_height, top = 340, 36, 4
-    bars = []
-    for i, (label, mean) in enumerate(rows):
-        value = mean.value
-        width = 0.0 if value is None else round(float(value) / 4 * plot_width, 1)
-        text = "no scored questions" if value is None else f"{value}"
-        bars.append(Bar(label=label, value=value, y=top + i * row_height, width=width, text=text))
-    ticks = [(round(s / 4 * plot_width, 1), f"{s} {Score(s).label}") for s in Score.values]
-    described = "; ".join(f"{b.label}: {b.text}" for b in bars) or "no topics"
-    return BarChart(
-        id=chart_id,
-        title=title,
-        desc=f"Mean score per topic on the 1 to 4 scale. {described}.",
-        bars=bars,
-        height=top + len(rows) * row_height + 22,
-        ticks=ticks,
-    )
-
-
-@dataclass
 class Scorecard:
     """One interview's scorecard: the questions, topic means, overall mean, chart."""
 
@@ -204,11 +134,15 @@ class Scorecard:
     seconds: int
 
     @property
-    def chart(self) -> BarChart:
-        return bar_chart(
-            f"topic-chart-{self.interview.pk}",
-            "Mean score per topic",
-            [(t.name, t.mean) for t in self.topics],
+    def chart(self) -> charts.ScoreChart:
+        return charts.score_bars(
+            [(t.name, t.mean.value) for t in self.topics],
+            chart_id=f"topic-chart-{self.interview.pk}",
+            title="Mean score per topic",
+            summary="Mean score per topic on the 1 to 4 scale.",
+            scale=[(s, f"{s} {Score(s).label}") for s in Score.values],
+            missing="no scored questions",
+            empty="no topics",
         )
 
     @property
@@ -263,10 +197,11 @@ def build_scorecard(interview: Interview) -> Scorecard:
 # Amendment history -------------------------------------------------------------------------
 
 
-def describe_change(change: dict) -> dict:
+def describe_change(change: dict[str, Any]) -> dict[str, str]:
     """One recorded change as {what, old, new} strings for people."""
     fieldname = change.get("field")
-    old, new = change.get("old"), change.get("new")
+    old: Any = change.get("old")
+    new: Any = change.get("new")
     if fieldname == "recommendation":
         labels = dict(Recommendation.choices)
         return {
@@ -291,7 +226,7 @@ def describe_change(change: dict) -> dict:
     return {"what": str(fieldname), "old": str(old), "new": str(new)}
 
 
-def amendment_rows(amendments) -> list[dict]:
+def amendment_rows(amendments: Iterable[Amendment]) -> list[dict[str, Any]]:
     return [
         {
             "user": display_name(a.user),
@@ -324,7 +259,7 @@ class SheetLine:
 class CoSheet:
     """A co-scorer's submitted sheet as the scorecard and the debrief show it."""
 
-    sheet: object  # CoScorer
+    sheet: CoScorer
     lines: list[SheetLine]
     overall: Mean
 
@@ -333,7 +268,7 @@ class CoSheet:
         return display_name(self.sheet.user)
 
 
-def build_co_sheet(sheet, items) -> CoSheet:
+def build_co_sheet(sheet: CoScorer, items: Iterable[InterviewQuestion]) -> CoSheet:
     """``sheet`` with its lines loaded, over the interview's questions ``items``."""
     by_item = {line.item_id: line for line in sheet.lines.all()}
     lines = []
@@ -382,7 +317,9 @@ def _cell(score: int | None, skipped: bool) -> str:
     return str(score) if score is not None else ("skipped" if skipped else "")
 
 
-def build_comparison(interview: Interview, own_revealed: bool, sheets: list[CoSheet]):
+def build_comparison(
+    interview: Interview, own_revealed: bool, sheets: list[CoSheet]
+) -> Comparison | None:
     """The interview's revealed sheets per question (None for fewer than two sheets)."""
     if len(sheets) + own_revealed < 2:
         return None
@@ -408,7 +345,7 @@ class CandidateAgreement:
     units: int
     exact: int
     within_one: int
-    alpha: object  # measures.Alpha
+    alpha: Alpha | None
     too_few: bool
 
 
@@ -416,7 +353,7 @@ class CandidateAgreement:
 MIN_AGREEMENT_UNITS = 5
 
 
-def candidate_agreement(rows) -> CandidateAgreement:
+def candidate_agreement(rows: Sequence[Rating]) -> CandidateAgreement:
     """From ``ratings.ratings(interviews=...)`` rows (``measures.Rating``)."""
     by_unit: dict[tuple[int, int], dict[int, int]] = {}
     for r in rows:
@@ -428,7 +365,7 @@ def candidate_agreement(rows) -> CandidateAgreement:
         units=len(spreads),
         exact=sum(1 for s in spreads if s == 0),
         within_one=sum(1 for s in spreads if s <= 1),
-        alpha=None if too_few else alpha_ordinal(rows),
+        alpha=None if too_few else measures.alpha_ordinal(rows),
         too_few=too_few,
     )
 
@@ -446,7 +383,7 @@ class DebriefEntry:
     sheets: list[CoSheet] = field(default_factory=list)
     comparison: Comparison | None = None
     # The viewer's own co-scorer sheet on this interview (whatever its state).
-    my_sheet: object = None
+    my_sheet: CoScorer | None = None
 
 
 @dataclass
@@ -500,7 +437,9 @@ def _spread(cells: list[Mean]) -> Decimal | None:
     return max(values) - min(values)
 
 
-def build_debrief(interviews: list[Interview], user, *, candidate=None) -> Debrief:
+def build_debrief(
+    interviews: list[Interview], user: AbstractUser, *, candidate: Candidate | None = None
+) -> Debrief:
     """Independent scoring: an interviewer sees the others' scores, notes, recommendations and
     summaries only when the rule ``interviews.see_others_scores`` (people/rules.py) holds:
     assigned in the candidate's loop, with their own scorecard for that stage submitted with at
@@ -539,20 +478,21 @@ def build_debrief(interviews: list[Interview], user, *, candidate=None) -> Debri
             )
         )
     columns = [e for e in entries if e.revealed]
+    cards = [e.scorecard for e in columns if e.scorecard is not None]  # one per column
     names: dict[str, str] = {}
-    for entry in columns:
-        for topic in entry.scorecard.topics:
+    for card in cards:
+        for topic in card.topics:
             names.setdefault(topic.slug, topic.name)
     rows = []
     for slug, name in names.items():
         cells = []
-        for entry in columns:
-            match = next((t for t in entry.scorecard.topics if t.slug == slug), None)
+        for card in cards:
+            match = next((t for t in card.topics if t.slug == slug), None)
             cells.append(match.mean if match else Mean())
         rows.append(TopicRow(slug=slug, name=name, cells=cells, spread=_spread(cells)))
     overall = None
-    if columns:
-        cells = [e.scorecard.overall for e in columns]
+    if cards:
+        cells = [card.overall for card in cards]
         overall = TopicRow(slug="", name="Overall", cells=cells, spread=_spread(cells))
     return Debrief(
         entries=entries,
@@ -565,172 +505,259 @@ def build_debrief(interviews: list[Interview], user, *, candidate=None) -> Debri
     )
 
 
-# Exports -----------------------------------------------------------------------------------
+# Measures pages ----------------------------------------------------------------------------
+# What the agreement, calibration and question health pages list and draw, from the snapshot
+# of the measures (``measuring.Snapshot``): names beside the ids, the rows in their order.
 
 
-def export_filename(interview: Interview, fmt: str) -> str:
-    name = slugify(interview.candidate.name) or "candidate"
-    day = interview.submitted_at.date().isoformat() if interview.submitted_at else "draft"
-    return f"scorecard-{name}-{day}-{interview.pk}.{fmt}"
+@dataclass(frozen=True)
+class AlphaRow:
+    label: str
+    alpha: Alpha
+    href: str = ""
 
 
-def question_row(item: InterviewQuestion) -> dict:
-    return {
-        "position": item.position,
-        "text": item.text,
-        "topics": item.topic_names(),
-        "kind": item.kind,
-        "difficulty": item.difficulty,
-        "score": item.score,
-        "score_label": item.score_label,
-        "skipped": item.skipped,
-        "notes": item.notes,
-        "seconds": item.seconds_spent,
-    }
+def alpha_text(a: Alpha) -> str:
+    if a.value is None:
+        return f"no alpha ({a.reason})"
+    text = f"{a.value:.2f}"
+    if a.interval:
+        text += f" (95% interval {a.interval.low:.2f} to {a.interval.high:.2f})"
+    return f"{text}, {a.n_units} unit{'s' if a.n_units != 1 else ''}"
 
 
-def _when(value) -> str | None:
-    return value.isoformat() if value else None
+@dataclass(frozen=True)
+class AgreementRows:
+    topics: list[AlphaRow]  # in the guide's order, each linking to its questions
+    questions: list[AlphaRow]  # flagged first, then the most co-scored
+    pairs: list[AlphaRow]  # the same order
+    chart_rows: list[AlphaRow]  # overall, then the topics
+    chart: charts.IntervalChart
 
 
-def export_data(card: Scorecard, amendments=()) -> dict:
-    interview = card.interview
-    return {
-        "interview": {
-            "id": interview.pk,
-            "title": interview.title,
-            "status": interview.status,
-            "candidate": interview.candidate.name,
-            "interviewer": display_name(interview.interviewer),
-            "level": interview.level.name,
-            "planned_minutes": interview.planned_minutes,
-            "started_at": _when(interview.started_at),
-            "submitted_at": _when(interview.submitted_at),
-            "duration_seconds": interview.elapsed_seconds() if interview.started_at else 0,
-        },
-        "recommendation": interview.recommendation,
-        "recommendation_label": interview.get_recommendation_display(),
-        "summary": interview.summary,
-        "questions": [question_row(item) for item in card.items],
-        "topics": [
-            {
-                "slug": t.slug,
-                "name": t.name,
-                "questions": t.questions,
-                "scores": t.mean.scores,
-                "skipped": t.skipped,
-                "unscored": t.unscored,
-                "mean": t.mean.as_float,
-            }
-            for t in card.topics
-        ],
-        "overall": {
-            "scores": card.overall.scores,
-            "skipped": card.skipped,
-            "unscored": card.unscored,
-            "mean": card.overall.as_float,
-        },
-        "amendments": [
-            {
-                "user": display_name(a.user),
-                "created_at": _when(a.created_at),
-                "reason": a.reason,
-                "changes": a.changes,
-            }
-            for a in amendments
-        ],
-    }
+def _flagged_first(row: AlphaRow) -> tuple[bool, int, str]:
+    return (not row.alpha.flagged, -row.alpha.n_units, row.label)
 
 
-def export_json(card: Scorecard, amendments=()) -> str:
-    return json.dumps(export_data(card, amendments), ensure_ascii=False, indent=2)
-
-
-def export_csv(card: Scorecard) -> str:
-    """One row per question. Topics are joined with '; '; booleans are 'yes'/'no';
-    a question without a score has an empty score cell; a text cell a spreadsheet would run
-    as a formula starts with a quote (config.csv_safety)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, quoting=csv.QUOTE_MINIMAL)
-    writer.writeheader()
-    for item in card.items:
-        row = question_row(item)
-        row["topics"] = "; ".join(row["topics"])
-        row["score"] = "" if item.score is None else item.score
-        row["skipped"] = "yes" if item.skipped else "no"
-        writer.writerow({name: neutralise(value) for name, value in row.items()})
-    return out.getvalue()
-
-
-def _md_text(text) -> str:
-    """Text as Markdown shows it, never as HTML: renderers pass raw HTML through, so `<`, `>`
-    and `&` become entities (which every renderer shows as the characters typed)."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _md_cell(text: str) -> str:
-    return _md_text(" ".join(str(text).split())).replace("|", "\\|")
-
-
-def _md_quote(text: str) -> list[str]:
-    return [f"> {_md_text(line)}".rstrip() for line in text.splitlines()] or [">"]
-
-
-def export_markdown(card: Scorecard, amendments=()) -> str:
-    interview = card.interview
-    kinds = dict(Kind.choices)
-    lines = [
-        f"# Scorecard: {_md_cell(interview.title)}",
-        "",
-        f"- Candidate: {_md_cell(interview.candidate.name)}",
-        f"- Interviewer: {_md_cell(display_name(interview.interviewer))}",
-        f"- Level: {_md_cell(interview.level.name)}",
-        f"- Status: {interview.get_status_display()}",
-        f"- Started: {_when(interview.started_at) or '–'}",
-        f"- Submitted: {_when(interview.submitted_at) or '–'}",
-        f"- Duration: {card.duration or '–'} (planned {interview.planned_minutes} min; "
-        f"recorded on questions {card.time_on_questions})",
-        "",
-        f"## Recommendation: {interview.get_recommendation_display() or 'none'}",
-        "",
-        _md_text(interview.summary) or "(no summary)",
-        "",
-        "## Scores by topic",
-        "",
-        "Skipped and unscored questions are left out; a question with several topics counts in "
-        "each of them.",
-        "",
-        "| Topic | Arithmetic | Mean |",
-        "| --- | --- | --- |",
+def agreement_rows(snapshot: Snapshot, *, questions_url: str) -> AgreementRows:
+    """Alpha per topic (linked to ``questions_url`` filtered by the topic), per question, per
+    pair of interviewers, and the chart of alpha overall and per topic."""
+    a = snapshot.measures.agreement
+    order = list(snapshot.topics)
+    topics = [
+        AlphaRow(snapshot.topics.get(slug, slug), alpha, f"{questions_url}?topic={slug}")
+        for slug, alpha in sorted(
+            a.by_topic.items(),
+            key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0]),
+        )
     ]
-    for t in card.topics:
-        lines.append(f"| {_md_cell(t.name)} | {t.mean.arithmetic} | {t.mean.display} |")
-    lines += [
-        f"| **Overall** | {card.overall.arithmetic} | **{card.overall.display}** |",
-        "",
-        "## Questions",
-        "",
-    ]
-    for item in card.items:
-        score = "skipped" if item.skipped else (score_text(item.score) or "not scored")
-        lines += [
-            f"### {item.position}. {_md_cell(item.text)}",
-            "",
-            f"- Topics: {_md_cell(', '.join(item.topic_names())) or '–'}",
-            f"- Kind: {kinds.get(item.kind, item.kind)}; difficulty {item.difficulty}",
-            f"- Score: {score}",
-            f"- Time: {format_seconds(item.seconds_spent)}",
-            "",
-        ]
-        if item.notes.strip():
-            lines += ["Notes:", "", *_md_quote(item.notes), ""]
-    if amendments:
-        lines += ["## Amendments", ""]
-        for a in amendments:
-            who = _md_cell(display_name(a.user))
-            lines.append(f"- {_when(a.created_at)} by {who}: {_md_cell(a.reason)}")
-            for change in a.changes:
-                d = describe_change(change)
-                lines.append(f"  - {d['what']}: {_md_cell(d['old'])} -> {_md_cell(d['new'])}")
-        lines.append("")
-    return "\n".join(lines)
+    questions = sorted(
+        (AlphaRow(snapshot.question_text(q), alpha) for q, alpha in a.by_question.items()),
+        key=_flagged_first,
+    )
+    pairs = sorted(
+        (
+            AlphaRow(f"{snapshot.person(i)} and {snapshot.person(j)}", alpha)
+            for (i, j), alpha in a.by_pair.items()
+        ),
+        key=_flagged_first,
+    )
+    chart_rows = [AlphaRow("All co-scored answers", a.overall), *topics]
+    chart = charts.interval_chart(
+        [
+            (
+                r.label,
+                r.alpha.value,
+                r.alpha.interval.low if r.alpha.interval else r.alpha.value,
+                r.alpha.interval.high if r.alpha.interval else r.alpha.value,
+                alpha_text(r.alpha),
+                r.alpha.flagged,
+            )
+            for r in chart_rows
+        ],
+        low=-0.2,
+        high=1.0,
+        ticks=[0, 0.2, 0.4, 0.6, 0.8, 1.0],
+        reference=measures.ALPHA_ACCEPTABLE,
+    )
+    return AgreementRows(topics, questions, pairs, chart_rows, chart)
+
+
+@dataclass(frozen=True)
+class CalibrationRow:
+    name: str
+    leniency: Leniency
+    hire: HireRate | None
+
+
+def calibration_rows(snapshot: Snapshot) -> list[CalibrationRow]:
+    """Every interviewer, the most lenient first, those without an estimate last (by name)."""
+    m = snapshot.measures
+    rates = {r.interviewer_id: r for r in m.hire_rates}
+    return sorted(
+        (
+            CalibrationRow(snapshot.person(x.interviewer_id), x, rates.get(x.interviewer_id))
+            for x in m.leniency
+        ),
+        key=lambda r: (
+            r.leniency.estimate is None,
+            -(r.leniency.estimate or 0.0),
+            r.name.lower(),
+        ),
+    )
+
+
+def _bounds(interval: Interval | None) -> tuple[float, ...]:
+    return (interval.low, interval.high) if interval else ()
+
+
+def leniency_text(x: Leniency) -> str:
+    assert x.estimate is not None and x.interval is not None
+    return (
+        f"{x.estimate:+.2f} points (95% interval {x.interval.low:+.2f} to "
+        f"{x.interval.high:+.2f}), {x.n_items} scored items"
+    )
+
+
+def leniency_chart(shown: list[CalibrationRow]) -> charts.IntervalChart:
+    """The estimated leniencies with their intervals, on a symmetric scale around zero wide
+    enough for the widest interval (in half points)."""
+    largest = max((abs(b) for r in shown for b in _bounds(r.leniency.interval)), default=0.5)
+    edge = max(0.5, math.ceil(largest * 2) / 2)
+    step = 0.5 if edge <= 1.5 else 1.0
+    ticks = [round(-edge + i * step, 2) for i in range(int(round(2 * edge / step)) + 1)]
+    return charts.interval_chart(
+        [
+            (
+                r.name,
+                r.leniency.estimate,
+                r.leniency.interval.low if r.leniency.interval else None,
+                r.leniency.interval.high if r.leniency.interval else None,
+                leniency_text(r.leniency),
+                False,
+            )
+            for r in shown
+        ],
+        low=-edge,
+        high=edge,
+        ticks=ticks,
+        reference=0.0,
+    )
+
+
+def hire_rate_rows(snapshot: Snapshot) -> list[tuple[str, HireRate]]:
+    """(name, hire rates) of the interviewers still known or with decided loops; those with a
+    rate first, by name."""
+    return sorted(
+        (
+            (snapshot.person(r.interviewer_id), r)
+            for r in snapshot.measures.hire_rates
+            if r.interviewer_id in snapshot.people or r.n
+        ),
+        key=lambda nr: (nr[1].recommended is None, nr[0].lower()),
+    )
+
+
+@dataclass(frozen=True)
+class HealthRow:
+    q: QuestionHealth
+    text: str
+    topics: tuple[str, ...]
+    levels: tuple[str, ...]
+    level_means: tuple[tuple[str, LevelMean], ...] = ()
+
+    @property
+    def mean_score(self) -> float | None:
+        n = sum(m.n for m in self.q.mean_by_level.values())
+        return sum(m.n * m.mean for m in self.q.mean_by_level.values()) / n if n else None
+
+    @property
+    def gap(self) -> float | None:
+        if self.q.difficulty is None or self.q.expected_difficulty is None:
+            return None
+        return self.q.difficulty - self.q.expected_difficulty
+
+    @property
+    def skip_percent(self) -> float:
+        return self.q.skip_rate * 100
+
+
+def health_rows(snapshot: Snapshot) -> list[HealthRow]:
+    """One row per question asked, with its text, topics and levels (as recorded)."""
+    rows = []
+    for q in snapshot.measures.questions:
+        label = snapshot.questions.get(q.question_id)
+        rows.append(
+            HealthRow(
+                q=q,
+                text=snapshot.question_text(q.question_id),
+                topics=label.topics if label else (),
+                levels=label.levels if label else (),
+                level_means=tuple(
+                    (snapshot.levels.get(slug, slug), m) for slug, m in q.mean_by_level.items()
+                ),
+            )
+        )
+    return rows
+
+
+# Every column of question health sorts: key -> (heading, value of a row; None sorts last).
+SORTS: dict[str, tuple[str, Callable[[HealthRow], Any]]] = {
+    "question": ("Question", lambda r: r.text.lower()),
+    "asked": ("Times asked", lambda r: r.q.times_asked),
+    "mean": ("Mean score", lambda r: r.mean_score),
+    "tagged": ("Tagged difficulty", lambda r: r.q.tagged_difficulty),
+    "fitted": ("Fitted difficulty", lambda r: r.q.difficulty),
+    "gap": ("Off its tag by", lambda r: r.gap),
+    "discrimination": ("Discrimination", lambda r: r.q.discrimination),
+    "skip": ("Skipped", lambda r: r.q.skip_rate),
+    "minutes": ("Minutes (median)", lambda r: r.q.median_minutes),
+    "estimate": ("Minutes (estimate)", lambda r: r.q.estimated_minutes),
+    "alpha": ("Agreement", lambda r: r.q.agreement.value),
+    "flags": ("Flags", lambda r: len(r.q.flags)),
+}
+
+
+def sort_rows(rows: list[HealthRow], sort: str) -> list[HealthRow]:
+    """By the column ``sort`` (``-`` first: highest first), rows without a value last, then by
+    question text: the order is total, so a page reads the same every time."""
+    key = sort.lstrip("-")
+    value_of = SORTS[key][1]
+    by_text = sorted(rows, key=lambda r: (r.text.lower(), r.q.question_id))
+    present = [r for r in by_text if value_of(r) is not None]
+    missing = [r for r in by_text if value_of(r) is None]
+    present.sort(key=value_of, reverse=sort.startswith("-"))
+    return present + missing
+
+
+def difficulty_chart(rows: Sequence[HealthRow]) -> charts.Scatter:
+    """Fitted difficulty against the tagged one, with the line the tags predict; the questions
+    flagged too easy or too hard for their tag stand out."""
+    plotted = [r for r in rows if r.q.difficulty is not None]
+    largest = max((abs(r.q.difficulty or 0) for r in plotted), default=1.0)
+    edge = max(1.0, math.ceil(largest * 2) / 2)
+    expected = sorted(
+        {
+            (r.q.tagged_difficulty, r.q.expected_difficulty)
+            for r in plotted
+            if r.q.expected_difficulty is not None
+        }
+    )
+    line = [expected[0], expected[-1]] if len(expected) > 1 else []
+    return charts.scatter(
+        [
+            (
+                float(r.q.tagged_difficulty),
+                float(r.q.difficulty or 0),
+                r.text,
+                bool({measures.FLAG_TOO_EASY, measures.FLAG_TOO_HARD} & set(r.q.flags)),
+            )
+            for r in sorted(plotted, key=lambda r: r.q.difficulty or 0)
+        ],
+        x_range=(0.5, 5.5),
+        y_range=(-edge, edge),
+        x_ticks=[1, 2, 3, 4, 5],
+        y_ticks=[-edge, 0, edge],
+        line=line,
+        spread=0.6,
+    )

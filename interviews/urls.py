@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
+from . import exports
 from .views import candidates, compose, coscore, find, home, live, loops, measures, scorecard
+
+register_converter(exports.ScorecardExportConverter, "scorecard_export")
 
 app_name = "interviews"
 urlpatterns = [
@@ -67,7 +70,7 @@ urlpatterns = [
     # scorecard, amend, exports, debrief
     path("interviews/<int:pk>/", scorecard.scorecard, name="scorecard"),
     path("interviews/<int:pk>/amend/", scorecard.amend, name="amend"),
-    path("interviews/<int:pk>/export.<str:fmt>", scorecard.export, name="export"),
+    path("interviews/<int:pk>/export.<scorecard_export:exporter>", scorecard.export, name="export"),
     # measures: agreement, calibration, question health, their exports
     path("measures/", measures.overview, name="measures"),
     path("measures/agreement/", measures.agreement, name="measures_agreement"),

@@ -4,10 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -16,7 +15,7 @@ from people.models import AuditEvent, Verb
 from people.rules import require, runnable_or_404
 from people.services import audit_record
 
-from .. import reports, services
+from .. import exports, reports, services
 from ..forms.coscore import DecisionForm
 from ..forms.scorecard import AmendForm, EraseForm
 from ..models import Candidate, Interview, InterviewStatus
@@ -44,7 +43,7 @@ def scorecard(request, pk: int):
         context |= {
             "card": reports.build_scorecard(interview),
             "amendments": reports.amendment_rows(amendments),
-            "formats": list(reports.EXPORT_FORMATS),
+            "exports": exports.SCORECARD_EXPORTS.values(),
         }
         sheets = list(interview.co_scorers.select_related("user").prefetch_related("lines"))
         context["co_sheets"] = [
@@ -131,9 +130,8 @@ def _add_service_errors(form, exc: ValidationError) -> None:
 @require_GET
 @login_required
 @require("interviews.read_candidates")
-def export(request, pk: int, fmt: str):
-    if fmt not in reports.EXPORT_FORMATS:
-        raise Http404("No such export format.")
+def export(request, pk: int, exporter: exports.Exporter):
+    """The scorecard in one of ``exports.SCORECARD_EXPORTS`` (the URL matches only their keys)."""
     interview = get_object_or_404(
         Interview.objects.visible_to(request.user).with_items(),
         pk=pk,
@@ -145,19 +143,11 @@ def export(request, pk: int, fmt: str):
         actor=request.user,
         verb=Verb.EXPORT,
         target=interview,
-        target_label=f"the scorecard “{interview.title}” as {fmt}",
+        target_label=f"the scorecard “{interview.title}” as {exporter.key}",
         candidate=interview.candidate,
     )
-    if fmt == "json":
-        body = reports.export_json(card, amendments)
-    elif fmt == "csv":
-        body = reports.export_csv(card)
-    else:
-        body = reports.export_markdown(card, amendments)
-    response = HttpResponse(body, content_type=reports.EXPORT_FORMATS[fmt])
-    response["Content-Disposition"] = content_disposition_header(
-        True, reports.export_filename(interview, fmt)
-    )
+    response = HttpResponse(exporter.render(card, amendments), content_type=exporter.content_type)
+    response["Content-Disposition"] = exports.attachment(exporter.filename(interview))
     return response
 
 
