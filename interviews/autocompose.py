@@ -611,22 +611,17 @@ class _Fill:
         self.proportional()
         self.top_up()
         # The exact fallback when the greedy missed the band (or a required kind).
-        final: list[Item] | None = self.picked
         have = 0
         for it in self.picked:
             have |= _features(it)
-        if self.total < self.low or have & need != need:
-            final, longest = _exact_fill(
-                self.pool,
-                plan=self.plan,
-                low=self.low,
-                need=need,
-                keep=self.picked_ids,
-                rank=self.rank,
-            )
-            if final is None:
-                message = _no_fit_message(self.pool, self.plan, self.low, longest, need=need)
-                return refused(message, notes=self.notes)
+        if self.total >= self.low and have & need == need:
+            return self.session(self.picked, need_technical=need_technical)
+        final, longest = _exact_fill(
+            self.pool, plan=self.plan, low=self.low, need=need, keep=self.picked_ids, rank=self.rank
+        )
+        if final is None:
+            message = _no_fit_message(self.pool, self.plan, self.low, longest, need=need)
+            return refused(message, notes=self.notes)
         return self.session(final, need_technical=need_technical)
 
     def first_picks(self, *, need_technical: bool) -> None:
@@ -669,18 +664,22 @@ class _Fill:
                     -self.topic_rank[t],
                 ),
             )
-            deficit = target[t] - filled[t]
-            # A question may overshoot the share by less than the share left (it lands closer
-            # to the share than leaving it), so longer, harder questions are not shut out.
-            it = self.choose(
-                self.candidates[t],
-                lambda it, d=deficit: it.minutes < 2 * d,
-                prefer_not=lambda it, d=deficit: it.minutes > d,
-            )
+            it = self.share_pick(t)
             if it is None:
                 closed.add(t)
             else:
                 self.add(it, "share")
+
+    def share_pick(self, t: str) -> Item | None:
+        """The next question of a topic below its share. It may overshoot the share by less
+        than the share left (it lands closer to the share than leaving it), so longer, harder
+        questions are not shut out."""
+        deficit = self.target[t] - self.filled[t]
+        return self.choose(
+            self.candidates[t],
+            lambda it: it.minutes < 2 * deficit,
+            prefer_not=lambda it: it.minutes > deficit,
+        )
 
     def top_up(self) -> None:
         """The top-up towards 90% of the plan, from the topics furthest below their share."""
@@ -724,7 +723,7 @@ class _Fill:
         )
 
 
-def _no_fit_message(pool, plan, low, longest, *, need) -> str:
+def _no_fit_message(pool: list[Item], plan: int, low: int, longest: int, *, need: int) -> str:
     sizes = sorted({it.minutes for it in pool})
     required = []
     if need & BEHAVIORAL:
@@ -747,7 +746,13 @@ def _no_fit_message(pool, plan, low, longest, *, need) -> str:
     return message
 
 
-def _uncovered(topics, session, home, target, label) -> list[str]:
+def _uncovered(
+    topics: list[str],
+    session: list[Item],
+    home: Callable[[Item], str],
+    target: dict[str, int],
+    label: Callable[[str], str],
+) -> list[str]:
     covered = {home(it) for it in session}
     missing = [t for t in topics if t not in covered]
     if not missing:
@@ -772,7 +777,15 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _with_reasons(session, *, home, label, target, share, stage) -> list[Pick]:
+def _with_reasons(
+    session: list[Item],
+    *,
+    home: Callable[[Item], str],
+    label: Callable[[str], str],
+    target: dict[str, int],
+    share: dict[str, float],
+    stage: dict[int, str],
+) -> list[Pick]:
     """Each pick's reason in plain words: its topic slot, its place on the ramp, its minutes.
 
     E.g. "Chosen for RAG: 2nd of 3 topic slots (15 min against its 15-min share, weight 50%);
@@ -859,7 +872,15 @@ def _features(it: Item) -> int:
     return (BEHAVIORAL if it.is_behavioral else 0) | (TECHNICAL if it.is_technical else 0)
 
 
-def _groups(pool, graph, *, plan, keep, rank, need) -> list[list[Option]]:
+def _groups(
+    pool: list[Item],
+    graph: dict[int, set[int]],
+    *,
+    plan: int,
+    keep: set[int],
+    rank: dict[int, int],
+    need: int,
+) -> list[list[Option]]:
     """The knapsack's groups: from each group take at most one option.
 
     A lone question is a group of one option. A cluster of near-duplicates is one group whose
@@ -870,7 +891,7 @@ def _groups(pool, graph, *, plan, keep, rank, need) -> list[list[Option]]:
     seeded order; its questions then count as lone ones.
     """
 
-    def value(its) -> int:
+    def value(its: Iterable[Item]) -> int:
         return sum(KEEP_VALUE if it.id in keep else 1 for it in its)
 
     groups: list[list[Option]] = []
@@ -910,7 +931,9 @@ def _groups(pool, graph, *, plan, keep, rank, need) -> list[list[Option]]:
     return groups
 
 
-def _knapsack(pool, *, plan, low, need, keep, rank):
+def _knapsack(
+    pool: list[Item], *, plan: int, low: int, need: int, keep: set[int], rank: dict[int, int]
+) -> tuple[list[Item] | None, int]:
     """Exact group knapsack over minutes 0..plan and the required kinds present (bits).
 
     Returns (the most valuable set in the band with every required kind, or None; the
@@ -957,7 +980,7 @@ def _knapsack(pool, *, plan, low, need, keep, rank):
     return sorted(chosen, key=lambda it: it.id), longest
 
 
-def _reachable(pool, plan, *, need) -> int:
+def _reachable(pool: list[Item], plan: int, *, need: int) -> int:
     """Totals within the plan that some set with the required kinds reaches, near-duplicates
     ignored (a bit set)."""
     mask = (1 << (plan + 1)) - 1
@@ -976,7 +999,9 @@ def _reachable(pool, plan, *, need) -> int:
     return totals
 
 
-def _exact_fill(pool, *, plan, low, need, keep, rank):
+def _exact_fill(
+    pool: list[Item], *, plan: int, low: int, need: int, keep: set[int], rank: dict[int, int]
+) -> tuple[list[Item] | None, int]:
     """A set meeting every rule, keeping as many ``keep`` ids as possible, or None.
 
     Returns (items or None, the longest total within the plan). A pool larger than
@@ -985,9 +1010,12 @@ def _exact_fill(pool, *, plan, low, need, keep, rank):
     required kinds, enough questions to fill the plan), the whole pool only if the sample
     fails.
     """
-    search = {"plan": plan, "low": low, "need": need, "keep": keep}
+
+    def search(items: list[Item]) -> tuple[list[Item] | None, int]:
+        return _knapsack(items, plan=plan, low=low, need=need, keep=keep, rank=rank)
+
     if len(pool) <= EXACT_POOL_LIMIT:
-        return _knapsack(pool, **search, rank=rank)
+        return search(pool)
     reach = _reachable(pool, plan, need=need)
     if not reach >> low:
         return None, max(0, reach.bit_length() - 1)
@@ -1001,10 +1029,10 @@ def _exact_fill(pool, *, plan, low, need, keep, rank):
         for (minutes, _f), its in sorted(by_class.items())
         for it in its[: min(per_class, plan // minutes + 1)]
     ]
-    found, longest = _knapsack(sorted(sample, key=lambda it: it.id), **search, rank=rank)
+    found, longest = search(sorted(sample, key=lambda it: it.id))
     if found is not None:
         return found, longest
-    return _knapsack(pool, **search, rank=rank)
+    return search(pool)
 
 
 def __getattr__(name: str) -> object:
