@@ -20,8 +20,9 @@ The admin's check asks the database only for candidates, and this definition dec
 backends. A bank text overlapping a new text's n content words by at least 1/2 shares at least
 ceil(n / 2) of them, so it contains one of any n - ceil(n / 2) + 1 of them (prefix filtering):
 on PostgreSQL the check reads only the questions containing one of the new text's longest such
-words (``candidate_patterns``; ``icontains``, which the trigram GIN index
-``question_text_upper_trgm`` of migration 0008 serves), on SQLite every question. Each candidate
+words (``icontains``, which the trigram GIN index ``question_text_upper_trgm`` of migration 0008
+serves) and, counted by the database, as many of its words as a likely duplicate needs
+(``candidate_patterns``); on SQLite it reads every question. Each candidate
 is then kept or dropped by ``likely_duplicate``'s own test, so both backends give the same
 answers with the same scores; PostgreSQL simply reads fewer rows. (Where Python's case folding
 and PostgreSQL's ``UPPER`` differ, a few non-ASCII letters such as "ß", PostgreSQL may miss a
@@ -37,7 +38,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from .models import Question, normalize_text
 
@@ -159,17 +160,41 @@ def _pattern(token: str) -> tuple[str, ...]:
     return (token,)
 
 
-def candidate_patterns(text: str) -> list[tuple[str, ...]]:
-    """Substrings, one group per content word, such that every likely duplicate of ``text``
-    contains one substring of some group: its n - ceil(n / 2) + 1 longest content words
-    (prefix filtering; the longest are the likeliest to be rare). Empty for a text without
-    a word."""
+def candidate_patterns(text: str) -> tuple[list[tuple[str, ...]], int]:
+    """(Substrings, one group per content word of ``text``; how many groups a likely duplicate
+    of ``text`` contains at least). Every likely duplicate shares ceil(n / 2) of the n content
+    words, so it contains a substring of that many groups (``least_overlap``), and one of any
+    n - ceil(n / 2) + 1 groups (prefix filtering). Groups longest first: the likeliest to be
+    rare. No groups for a text without a word."""
     tokens = text_tokens(text)
     if not _WORD.search(normalize_text(text)):
-        return []
+        return [], 0
     patterns = sorted((_pattern(t) for t in tokens), key=lambda p: (-min(map(len, p)), p))
-    need = least_overlap(len(tokens), LIKELY_DUPLICATE, strictly=False)
-    return patterns[: len(tokens) - need + 1]
+    return patterns, least_overlap(len(tokens), LIKELY_DUPLICATE, strictly=False)
+
+
+def _contains(group: tuple[str, ...]) -> Q:
+    found = Q()
+    for pattern in group:
+        found |= Q(text__icontains=pattern)
+    return found
+
+
+def _candidates(qs: QuerySet[Question], text: str) -> QuerySet[Question]:
+    """PostgreSQL: only the questions that contain enough of ``text``'s content words to be a
+    likely duplicate. The trigram GIN index on ``UPPER(text)`` finds those with one of the
+    prefix words; the database then counts the words each of them contains."""
+    patterns, need = candidate_patterns(text)
+    if not patterns:
+        return qs
+    prefix = Q()
+    for group in patterns[: len(patterns) - need + 1]:
+        prefix |= _contains(group)
+    shared = sum(
+        (Case(When(_contains(group), then=Value(1)), default=Value(0)) for group in patterns),
+        start=Value(0),
+    )
+    return qs.filter(prefix).alias(shared=shared).filter(shared__gte=need)
 
 
 def similar_questions(
@@ -180,15 +205,11 @@ def similar_questions(
     text = text.strip()
     if not text:
         return []
-    qs = Question.objects.only("pk", "text")  # all the warning shows
+    qs: QuerySet[Question] = Question.objects.only("pk", "text")  # all the warning shows
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
-    patterns = candidate_patterns(text)
-    if connection.vendor == "postgresql" and patterns:
-        found = Q()
-        for pattern in (p for group in patterns for p in group):
-            found |= Q(text__icontains=pattern)
-        qs = qs.filter(found)
+    if connection.vendor == "postgresql":
+        qs = _candidates(qs, text)
     tokens = text_tokens(text)
     scored = []
     for pk, other in qs.values_list("pk", "text"):
