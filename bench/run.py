@@ -135,7 +135,7 @@ def main():
         return
 
     from interviews import services
-    from interviews.autocompose import autocompose_interview
+    from interviews.autocompose_services import autocompose_interview
     from questionbank.guide import decode, parse_guide
     from questionbank.models import Level, Question
     from questionbank.similarity import similar_questions

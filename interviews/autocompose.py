@@ -1,14 +1,11 @@
 """Auto-compose: fill a draft interview with a balanced set of bank questions.
 
-Two layers:
-
-- ``compose()`` is pure (no database): given candidate ``Item``s, the planned minutes, topic
-  weights, a seed and the ids already asked to the candidate, it returns a ``Result`` whose
-  ``picks`` (in session order, each with a human reason) satisfy every rule below, or whose
-  ``problems`` say why the request cannot be met (and then there are no picks at all).
-- ``autocompose_interview()`` loads the level's active questions with their topics in two
-  queries (plus one for topic names, one for what the candidate was already asked), runs
-  ``compose()`` and writes the picks through ``services.interview_replace_questions``.
+The pure algorithm, over plain data (no database): given candidate ``Item``s, the planned
+minutes, topic weights, a seed and the ids already asked to the candidate, ``compose()``
+returns a ``Result`` whose ``picks`` (in session order, each with a human reason) satisfy every
+rule below, or whose ``problems`` say why the request cannot be met (and then there are no
+picks at all). The database side (loading the pool, writing the picks) is
+``interviews.autocompose_services.autocompose_interview()``.
 
 The rules (issue 3, "Auto-compose"):
 
@@ -22,7 +19,8 @@ The rules (issue 3, "Auto-compose"):
 - kinds mixed by level: an Engineer or Scientist session of 45 minutes or more includes a
   coding or system-design question whenever some valid session has one, unless the
   interviewer leaves those kinds out (``kinds``; see ``technical_wanted``);
-- no two picks are near-duplicates (see ``near_duplicates``);
+- no two picks are near-duplicates (``near_duplicates``, defined with the admin's
+  likely-duplicate check in ``questionbank.similarity``);
 - deterministic: the same inputs and seed give the same session, whatever the input order.
 
 Each pick's reason reads as plain words: "Chosen for RAG: 2nd of 3 topic slots (15 min against
@@ -40,18 +38,41 @@ from __future__ import annotations
 
 import math
 import random
-import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
-from django.db.models import Q
+from questionbank.models import Kind
+from questionbank.similarity import (
+    NEAR_DUPLICATE,
+    least_overlap,
+    near_duplicates,
+    overlaps,
+    similarity,
+    text_tokens,
+)
 
-from questionbank.models import Kind, Question, Topic
+if TYPE_CHECKING:
+    from .autocompose_services import autocompose_interview
 
-from . import services
+__all__ = [
+    "Item",
+    "NearDuplicateIndex",
+    "Pick",
+    "Result",
+    "autocompose_interview",
+    "behavioral_requested",
+    "behavioral_topics",
+    "compose",
+    "lower_bound",
+    "near_duplicate_graph",
+    "near_duplicates",
+    "ordinal",
+    "similarity",
+    "technical_wanted",
+    "text_tokens",
+]
 
 BEHAVIORAL_KIND = Kind.BEHAVIORAL.value
 TECHNICAL_KINDS = frozenset({Kind.CODING.value, Kind.SYSTEM_DESIGN.value})
@@ -64,9 +85,6 @@ TECHNICAL_MIN_MINUTES = 45
 BEHAVIORAL, TECHNICAL = 1, 2
 FEATURE_STATES = 4
 BEHAVIORAL_SLUG_MARK = "behavio"  # behavioral, behavioural
-# Near-duplicates: token-set Jaccard of content words above 3/5 (0.6), compared exactly in integers.
-NEAR_DUPLICATE_NUM, NEAR_DUPLICATE_DEN = 3, 5
-NEAR_DUPLICATE_THRESHOLD = NEAR_DUPLICATE_NUM / NEAR_DUPLICATE_DEN
 # The exact pass: near-duplicate clusters up to this size are searched exhaustively; pools up
 # to this many questions are searched whole at once (larger ones on a sample first).
 EXACT_CLUSTER_LIMIT = 12
@@ -132,68 +150,9 @@ def lower_bound(planned_minutes: int) -> int:
 
 
 # --- Near-duplicates --------------------------------------------------------------------------
-
-# Question words, auxiliaries, articles, prepositions: they say nothing about the subject.
-_STOP_WORDS_TEXT = """
-    a about an and any are as at be been between by can could describe did do does explain
-    for from give had has have how i if in into is it its me my of on or our should some tell
-    that the their them then there these they this those to us was we were what when where which
-    who why will with work works would you your"""
-_STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
-_PHRASES = (
-    (re.compile(r"\blarge language models?\b"), "llm"),
-    (re.compile(r"\bllms?\s+models?\b"), "llm"),
-)
-_WORD = re.compile(r"[^\W_]+")
-
-
-def _stem(word: str) -> str:
-    """A crude plural fold: models -> model, strategies -> strategy; bias, loss, focus stay."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
-        return word[:-1]
-    return word
-
-
-@lru_cache(maxsize=16384)
-def text_tokens(text: str) -> frozenset[str]:
-    """The content words of a question: case-folded, plurals folded, question words dropped.
-
-    "large language model(s)" and "LLM model(s)" read as "llm". A text made only of stop words
-    keeps all its words; one without any word is its own single token.
-    """
-    norm = " ".join(text.split()).casefold()
-    for pattern, replacement in _PHRASES:
-        norm = pattern.sub(replacement, norm)
-    words = _WORD.findall(norm)
-    content = frozenset(_stem(w) for w in words if w not in _STOP_WORDS)
-    return content or frozenset(words) or frozenset({norm})
-
-
-def _near(a: frozenset[str], b: frozenset[str]) -> bool:
-    inter = len(a & b)
-    return NEAR_DUPLICATE_DEN * inter > NEAR_DUPLICATE_NUM * (len(a) + len(b) - inter)
-
-
-def similarity(text_a: str, text_b: str) -> float:
-    """Jaccard similarity of the two texts' content words (0..1)."""
-    a, b = text_tokens(text_a), text_tokens(text_b)
-    return len(a & b) / len(a | b)
-
-
-def near_duplicates(text_a: str, text_b: str) -> bool:
-    """True when two questions ask the same thing in other words.
-
-    Content-word Jaccard above 0.6. Calibrated on the real guide: it pairs "How does mixture of
-    experts (MoE) work in large language models?" with "How does Mixture of Experts (MoE)
-    enhance LLM scalability?" (0.67), "...considerations for LLM model serving in production?"
-    with "...considerations for deploying LLMs in production?" (0.67) and the KV-cache
-    conceptual/coding pair (0.83), while no unrelated pair reaches it: the closest,
-    "What defines a Large Language Model (LLM)?" / "How do you define stopping criteria in
-    LLMs?", scores 0.5.
-    """
-    return _near(text_tokens(text_a), text_tokens(text_b))
+# What "the same question" means (tokeniser, stop words, measure, threshold) is defined once,
+# in questionbank.similarity; here, the indexes that find every near-duplicate pair of a pool
+# without comparing all pairs.
 
 
 def near_duplicate_graph(items: Iterable[Item]) -> dict[int, set[int]]:
@@ -211,8 +170,7 @@ def near_duplicate_graph(items: Iterable[Item]) -> dict[int, set[int]]:
     for it in sorted(items, key=lambda it: (len(tokens[it.id]), it.id)):
         toks = sorted(tokens[it.id], key=lambda tok: (freq[tok], tok))
         size = len(toks)
-        need = NEAR_DUPLICATE_NUM * size // NEAR_DUPLICATE_DEN + 1
-        prefix = toks[: size - need + 1]
+        prefix = toks[: size - least_overlap(size, NEAR_DUPLICATE, strictly=True) + 1]
         seen: set[int] = set()
         for tok in prefix:
             for other in index[tok]:
@@ -226,6 +184,10 @@ def near_duplicate_graph(items: Iterable[Item]) -> dict[int, set[int]]:
     return graph
 
 
+def _near(a: frozenset[str], b: frozenset[str]) -> bool:
+    return overlaps(a, b, NEAR_DUPLICATE, strictly=True)
+
+
 class NearDuplicateIndex:
     """The near-duplicates of any question of a pool, found without re-scanning the pool.
 
@@ -233,9 +195,9 @@ class NearDuplicateIndex:
     the questions that have it. A question's near-duplicates share at least need(x) =
     floor(0.6 |x|) + 1 of its words (overlap > 0.6 |union| implies overlap > 0.6 |x|), so
     probing the posting lists of its |x| - need(x) + 1 rarest words finds every one of them;
-    each candidate found is then checked with the exact rule (``_near``). Same answers as
-    comparing against every question, in time proportional to the few questions that share a
-    rare word.
+    each candidate found is then checked with the exact rule (``near_duplicates``). Same
+    answers as comparing against every question, in time proportional to the few questions
+    that share a rare word.
     """
 
     def __init__(self, items: Iterable[Item]) -> None:
@@ -253,10 +215,9 @@ class NearDuplicateIndex:
         toks = self.tokens.get(item.id) or text_tokens(item.text)
         ordered = sorted(toks, key=lambda tok: (self.freq[tok], tok))
         size = len(ordered)
-        need = NEAR_DUPLICATE_NUM * size // NEAR_DUPLICATE_DEN + 1
         found: set[int] = set()
         checked: set[int] = set()
-        for tok in ordered[: size - need + 1]:
+        for tok in ordered[: size - least_overlap(size, NEAR_DUPLICATE, strictly=True) + 1]:
             for other in self.postings.get(tok, ()):
                 if other not in checked:
                     checked.add(other)
@@ -268,7 +229,7 @@ class NearDuplicateIndex:
 # --- Behavioral -------------------------------------------------------------------------------
 
 
-def _clean_weights(topic_weights: Mapping[str, float]) -> tuple[dict[str, float], list[str]]:
+def clean_weights(topic_weights: Mapping[str, float]) -> tuple[dict[str, float], list[str]]:
     """(The requested topics with their weights as floats, the slugs whose weight is invalid).
 
     A weight is any number (int, float, Decimal); 0 means "not requested"; negative, infinite
@@ -308,7 +269,7 @@ def behavioral_topics(items: Iterable[Item], slugs: Iterable[str]) -> list[str]:
 
 def behavioral_requested(items: Iterable[Item], topic_weights: Mapping[str, float]) -> bool:
     """Behavioral is requested when a requested topic (positive weight) is behavioral."""
-    return bool(behavioral_topics(items, _clean_weights(topic_weights)[0]))
+    return bool(behavioral_topics(items, clean_weights(topic_weights)[0]))
 
 
 def technical_wanted(
@@ -331,11 +292,20 @@ def technical_wanted(
 # --- The pure core ----------------------------------------------------------------------------
 
 
-def _problem(*messages: str, notes: list[str] | None = None) -> Result:
+def refused(*messages: str, notes: list[str] | None = None) -> Result:
+    """A result with problems and no picks."""
     return Result(problems=list(messages), notes=notes or [])
 
 
-def _join(names: list[str], limit: int = 6) -> str:
+class _Refusal(Exception):
+    """A request that cannot be met: the messages, and the notes gathered so far."""
+
+    def __init__(self, *messages: str, notes: list[str] | None = None) -> None:
+        super().__init__(*messages)
+        self.result = refused(*messages, notes=notes)
+
+
+def join_names(names: list[str], limit: int = 6) -> str:
     shown = names[:limit]
     more = len(names) - len(shown)
     return ", ".join(shown) + (f" and {more} more" if more else "")
@@ -351,6 +321,24 @@ def _largest_remainder(total: int, weights: dict[str, float]) -> dict[str, int]:
     for t in by_remainder[:left]:
         shares[t] += 1
     return shares
+
+
+@dataclass(frozen=True)
+class _Request:
+    """A checked request: the plan, the requested topics' weights and names, the kinds."""
+
+    plan: int
+    weights: dict[str, float]
+    labels: dict[str, str]
+    kinds: frozenset[str] | None
+    seed: int
+
+    def home(self, it: Item) -> str | None:
+        """The topic a question counts for: its first requested topic."""
+        return next((slug for slug in it.topic_slugs if slug in self.weights), None)
+
+    def label(self, slug: str) -> str:
+        return self.labels.get(slug) or slug
 
 
 def compose(
@@ -375,117 +363,34 @@ def compose(
     session mixes in a coding or system-design question (``technical_wanted()``);
     ``require_technical`` overrides that.
     """
-    labels = dict(topic_labels or {})
+    try:
+        request = _checked(planned_minutes, topic_weights, topic_labels, kinds, seed)
+        all_items = _canonical(items)
+        usable = _usable(all_items, request, excluded=set(exclude_ids))
+        pool, notes = usable.pool, usable.notes
+        need_behavioral = _behavioral_need(request, all_items, usable, require=require_behavioral)
+        _check_minutes(pool, request.plan, notes=notes)
+    except _Refusal as refusal:
+        return refusal.result
+    index = NearDuplicateIndex(pool)
 
-    def label(slug: str) -> str:
-        return labels.get(slug) or slug
+    def fill(need_technical: bool) -> Result:
+        filling = _Fill(pool, request, index, need_behavioral=need_behavioral, notes=notes)
+        return filling.run(need_technical=need_technical)
 
-    plan = int(planned_minutes)
-    if plan <= 0:
-        return _problem(f"Plan at least 1 minute for the session (the plan says {plan}).")
-    weights, bad = _clean_weights(topic_weights)
-    if bad:
-        return _problem(f"Topic weights must be positive numbers: check {_join(bad)}.")
-    if not weights:
-        return _problem("Choose at least one topic to cover.")
-    kind_set = None if kinds is None else frozenset(kinds)
-    if kind_set is not None and not kind_set:
-        return _problem("Choose at least one kind of question to include.")
-
-    # Inputs in one canonical order (by id), one item per id.
-    all_items: list[Item] = []
-    seen_ids: set[int] = set()
-    for it in sorted(items, key=lambda it: (it.id, it.text, it.topic_slugs, it.minutes)):
-        if it.id not in seen_ids:
-            seen_ids.add(it.id)
-            all_items.append(it)
-    excluded = set(exclude_ids)
-
-    def home(it: Item) -> str | None:
-        """The topic a question counts for: its first requested topic."""
-        return next((slug for slug in it.topic_slugs if slug in weights), None)
-
-    in_topics = [it for it in all_items if home(it) is not None]
-    if not in_topics:
-        return _problem(
-            f"No questions for the chosen topics ({_join([label(t) for t in weights])}): "
-            "choose other topics."
-        )
-    if kind_set is not None:
-        of_kinds = [it for it in in_topics if it.kind in kind_set]
-        if not of_kinds:
-            return _problem(
-                "No questions of the chosen kinds for the chosen topics: include more kinds "
-                "or choose other topics."
-            )
-        in_topics = of_kinds
-    available = [it for it in in_topics if it.id not in excluded]
-    if not available:
-        return _problem(
-            f"All {len(in_topics)} questions for the chosen topics were already asked to this "
-            "candidate: choose other topics."
-        )
-    pool = [it for it in available if 1 <= it.minutes <= plan]
-    if not pool:
-        shortest = min(it.minutes for it in available)
-        return _problem(
-            f"A {plan}-minute plan is too short for any question: the shortest question for "
-            f"the chosen topics takes {shortest} min. Plan at least {shortest} minutes."
-        )
-    notes = []
-    if asked := len(in_topics) - len(available):
-        notes.append(f"Left out {asked} question(s) already asked to this candidate.")
-
-    if require_behavioral is not None:
-        need_behavioral = bool(require_behavioral)
-    else:
-        need_behavioral = behavioral_requested(all_items, weights) and (
-            kind_set is None or BEHAVIORAL_KIND in kind_set
-        )
-    if need_behavioral and not any(it.is_behavioral for it in pool):
-        if not any(it.is_behavioral for it in in_topics):
-            why = "the chosen topics have no behavioral question"
-        elif not any(it.is_behavioral for it in available):
-            why = "every behavioral question was already asked to this candidate"
-        else:
-            why = f"every behavioral question left takes more than the {plan}-minute plan"
-        return _problem(
-            f"A behavioral question was requested but none is available: {why}. "
-            "Add a topic with behavioral questions or leave behavioral out.",
-            notes=notes,
-        )
-
-    low = lower_bound(plan)
-    pool_minutes = sum(it.minutes for it in pool)
-    if pool_minutes < low:
-        return _problem(
-            f"The chosen topics offer only {pool_minutes} minutes of questions "
-            f"({len(pool)} question(s) that fit the plan), short of the {low} minutes needed "
-            f"to fill 90% of the {plan}-minute plan. Choose more topics or plan at most "
-            f"{pool_minutes * 10 // 9} minutes.",
-            notes=notes,
-        )
-
-    fill = {
-        "plan": plan,
-        "index": NearDuplicateIndex(pool),
-        "weights": weights,
-        "seed": seed,
-        "home": home,
-        "label": label,
-        "need_behavioral": need_behavioral,
-    }
     if require_technical is not None:
         want_technical = bool(require_technical)
     else:
-        want_technical = technical_wanted(level=level, planned_minutes=plan, kinds=kind_set)
+        want_technical = technical_wanted(
+            level=level, planned_minutes=request.plan, kinds=request.kinds
+        )
     if not want_technical:
-        return _fill(pool, **fill, need_technical=False, notes=notes)
+        return fill(need_technical=False)
     if require_technical or any(it.is_technical for it in pool):
-        result = _fill(pool, **fill, need_technical=True, notes=notes)
+        result = fill(need_technical=True)
         if result.ok or require_technical:
             return result
-    result = _fill(pool, **fill, need_technical=False, notes=notes)
+    result = fill(need_technical=False)
     if result.ok:
         result.notes.append(
             "No coding or system-design question fits this plan with the chosen topics and "
@@ -494,156 +399,331 @@ def compose(
     return result
 
 
-def _fill(pool, *, plan, index, weights, seed, home, label, need_behavioral, need_technical, notes):
-    """The session from a non-empty pool: greedy, top-up, then the exact pass if needed."""
-    notes = list(notes)
+def _checked(
+    planned_minutes: int,
+    topic_weights: Mapping[str, float],
+    topic_labels: Mapping[str, str] | None,
+    kinds: Iterable[str] | None,
+    seed: int,
+) -> _Request:
+    """The request with its plan, weights and kinds checked, or a ``_Refusal``."""
+    plan = int(planned_minutes)
+    if plan <= 0:
+        raise _Refusal(f"Plan at least 1 minute for the session (the plan says {plan}).")
+    weights, bad = clean_weights(topic_weights)
+    if bad:
+        raise _Refusal(f"Topic weights must be positive numbers: check {join_names(bad)}.")
+    if not weights:
+        raise _Refusal("Choose at least one topic to cover.")
+    kind_set = None if kinds is None else frozenset(kinds)
+    if kind_set is not None and not kind_set:
+        raise _Refusal("Choose at least one kind of question to include.")
+    return _Request(
+        plan=plan, weights=weights, labels=dict(topic_labels or {}), kinds=kind_set, seed=seed
+    )
+
+
+def _canonical(items: Iterable[Item]) -> list[Item]:
+    """The inputs in one canonical order (by id), one item per id."""
+    all_items: list[Item] = []
+    seen_ids: set[int] = set()
+    for it in sorted(items, key=lambda it: (it.id, it.text, it.topic_slugs, it.minutes)):
+        if it.id not in seen_ids:
+            seen_ids.add(it.id)
+            all_items.append(it)
+    return all_items
+
+
+@dataclass(frozen=True)
+class _Usable:
+    """The questions of the chosen topics and kinds (``in_topics``), those not yet asked to
+    the candidate (``available``), those of them that fit the plan (``pool``), and notes."""
+
+    in_topics: list[Item]
+    available: list[Item]
+    pool: list[Item]
+    notes: list[str]
+
+
+def _usable(all_items: list[Item], request: _Request, *, excluded: set[int]) -> _Usable:
+    """The usable questions, or a ``_Refusal`` when none is."""
+    plan = request.plan
+    in_topics = [it for it in all_items if request.home(it) is not None]
+    if not in_topics:
+        names = join_names([request.label(t) for t in request.weights])
+        raise _Refusal(f"No questions for the chosen topics ({names}): choose other topics.")
+    if request.kinds is not None:
+        in_topics = [it for it in in_topics if it.kind in request.kinds]
+        if not in_topics:
+            raise _Refusal(
+                "No questions of the chosen kinds for the chosen topics: include more kinds "
+                "or choose other topics."
+            )
+    available = [it for it in in_topics if it.id not in excluded]
+    if not available:
+        raise _Refusal(
+            f"All {len(in_topics)} questions for the chosen topics were already asked to this "
+            "candidate: choose other topics."
+        )
+    pool = [it for it in available if 1 <= it.minutes <= plan]
+    if not pool:
+        shortest = min(it.minutes for it in available)
+        raise _Refusal(
+            f"A {plan}-minute plan is too short for any question: the shortest question for "
+            f"the chosen topics takes {shortest} min. Plan at least {shortest} minutes."
+        )
+    notes = []
+    if asked := len(in_topics) - len(available):
+        notes.append(f"Left out {asked} question(s) already asked to this candidate.")
+    return _Usable(in_topics=in_topics, available=available, pool=pool, notes=notes)
+
+
+def _behavioral_need(
+    request: _Request, all_items: list[Item], usable: _Usable, *, require: bool | None
+) -> bool:
+    """Whether the session needs a behavioral question, or a ``_Refusal`` when it needs one
+    and none is available."""
+    if require is not None:
+        need = bool(require)
+    else:
+        need = behavioral_requested(all_items, request.weights) and (
+            request.kinds is None or BEHAVIORAL_KIND in request.kinds
+        )
+    if not need or any(it.is_behavioral for it in usable.pool):
+        return need
+    if not any(it.is_behavioral for it in usable.in_topics):
+        why = "the chosen topics have no behavioral question"
+    elif not any(it.is_behavioral for it in usable.available):
+        why = "every behavioral question was already asked to this candidate"
+    else:
+        why = f"every behavioral question left takes more than the {request.plan}-minute plan"
+    raise _Refusal(
+        f"A behavioral question was requested but none is available: {why}. "
+        "Add a topic with behavioral questions or leave behavioral out.",
+        notes=usable.notes,
+    )
+
+
+def _check_minutes(pool: list[Item], plan: int, *, notes: list[str]) -> None:
+    """A ``_Refusal`` when the whole pool cannot fill 90% of the plan."""
     low = lower_bound(plan)
-    rng = random.Random(seed)
-    order = list(pool)
-    rng.shuffle(order)
-    rank = {it.id: i for i, it in enumerate(order)}
-    topics = sorted({home(it) for it in pool})
-    topic_order = list(topics)
-    rng.shuffle(topic_order)
-    topic_rank = {t: i for i, t in enumerate(topic_order)}
-    for slug in sorted(set(weights) - set(topics)):
-        notes.append(f"No usable question for {label(slug)}: its share went to the other topics.")
-    share_weights = {t: weights[t] for t in topics}
-    weight_sum = sum(share_weights[t] for t in topics)
-    target = _largest_remainder(plan, share_weights)
-    candidates: dict[str, list[Item]] = defaultdict(list)
-    for it in sorted(pool, key=lambda it: rank[it.id]):
-        candidates[home(it)].append(it)
-    need = (BEHAVIORAL if need_behavioral else 0) | (TECHNICAL if need_technical else 0)
+    pool_minutes = sum(it.minutes for it in pool)
+    if pool_minutes < low:
+        raise _Refusal(
+            f"The chosen topics offer only {pool_minutes} minutes of questions "
+            f"({len(pool)} question(s) that fit the plan), short of the {low} minutes needed "
+            f"to fill 90% of the {plan}-minute plan. Choose more topics or plan at most "
+            f"{pool_minutes * 10 // 9} minutes.",
+            notes=notes,
+        )
 
-    # Greedy state.
-    picked: list[Item] = []
-    picked_ids: set[int] = set()
-    blocked: set[int] = set()  # near-duplicates of a pick
-    filled: Counter[str] = Counter()
-    per_difficulty: Counter[int] = Counter()
-    # Why each question was taken: behavioral, technical, share, top-up, exact.
-    stage: dict[int, str] = {}
-    total = 0
 
-    def add(it: Item, why: str) -> None:
-        nonlocal total
-        stage[it.id] = why
-        picked.append(it)
-        picked_ids.add(it.id)
-        filled[home(it)] += it.minutes
-        per_difficulty[it.difficulty] += 1
-        total += it.minutes
-        blocked.update(index.near(it))
+class _Fill:
+    """One session from a non-empty pool: greedy picks, a top-up, then the exact pass if the
+    greedy falls short.
 
-    def choose(cands: Iterable[Item], accept, prefer_not=lambda it: False) -> Item | None:
+    The seeded order (``rank``) settles every tie; each topic gets a share of the plan's
+    minutes (``target``) in proportion to its weight.
+    """
+
+    def __init__(
+        self,
+        pool: list[Item],
+        request: _Request,
+        index: NearDuplicateIndex,
+        *,
+        need_behavioral: bool,
+        notes: list[str],
+    ) -> None:
+        self.pool, self.request, self.index = pool, request, index
+        self.plan, self.low = request.plan, lower_bound(request.plan)
+        self.need_behavioral = need_behavioral
+        self.notes = list(notes)
+        self.homes = {it.id: home for it in pool if (home := request.home(it)) is not None}
+        rng = random.Random(request.seed)
+        self.order = list(pool)
+        rng.shuffle(self.order)
+        self.rank = {it.id: i for i, it in enumerate(self.order)}
+        self.topics = sorted({self.home(it) for it in pool})
+        topic_order = list(self.topics)
+        rng.shuffle(topic_order)
+        self.topic_rank = {t: i for i, t in enumerate(topic_order)}
+        for slug in sorted(set(request.weights) - set(self.topics)):
+            self.notes.append(
+                f"No usable question for {request.label(slug)}: its share went to the other topics."
+            )
+        self.share_weights = {t: request.weights[t] for t in self.topics}
+        self.target = _largest_remainder(self.plan, self.share_weights)
+        self.candidates: dict[str, list[Item]] = defaultdict(list)
+        for it in sorted(pool, key=lambda it: self.rank[it.id]):
+            self.candidates[self.home(it)].append(it)
+        # Greedy state.
+        self.picked: list[Item] = []
+        self.picked_ids: set[int] = set()
+        self.blocked: set[int] = set()  # near-duplicates of a pick
+        self.filled: Counter[str] = Counter()
+        self.per_difficulty: Counter[int] = Counter()
+        # Why each question was taken: behavioral, technical, share, top-up, exact.
+        self.stage: dict[int, str] = {}
+        self.total = 0
+
+    def home(self, it: Item) -> str:
+        return self.homes[it.id]
+
+    def add(self, it: Item, why: str) -> None:
+        self.stage[it.id] = why
+        self.picked.append(it)
+        self.picked_ids.add(it.id)
+        self.filled[self.home(it)] += it.minutes
+        self.per_difficulty[it.difficulty] += 1
+        self.total += it.minutes
+        self.blocked.update(self.index.near(it))
+
+    def choose(
+        self,
+        cands: Iterable[Item],
+        accept: Callable[[Item], bool],
+        prefer_not: Callable[[Item], bool] = lambda it: False,
+    ) -> Item | None:
         """The best free candidate that fits and is accepted.
 
         Best: the least-used difficulty so far (spreading the ramp), then not ``prefer_not``,
         then the seeded order (``cands`` come in it).
         """
-        best, best_key = None, None
+        best: Item | None = None
+        best_key = (0, False)
         for it in cands:
-            if it.id in picked_ids or it.id in blocked or total + it.minutes > plan:
+            if it.id in self.picked_ids or it.id in self.blocked:
                 continue
-            if not accept(it):
+            if self.total + it.minutes > self.plan or not accept(it):
                 continue
-            key = (per_difficulty[it.difficulty], prefer_not(it))
+            key = (self.per_difficulty[it.difficulty], prefer_not(it))
             if best is None or key < best_key:
                 best, best_key = it, key
                 if key == (0, False):
                     break  # nothing can beat it: a later candidate would need a smaller key
         return best
 
-    # 1. The behavioral question first, then the technical one, preferably within their
-    # topics' shares.
-    if need_behavioral:
-        behavioral = [it for it in order if it.is_behavioral]
-        first = choose(
-            behavioral, lambda it: True, prefer_not=lambda it: it.minutes > target[home(it)]
-        )
-        if first is not None:
-            add(first, "behavioral")
-    if need_technical:
-        # The one that overshoots its topic's share least (coding and system-design
-        # questions are long), so the weights still steer the session.
-        technical = sorted(
-            (it for it in order if it.is_technical),
-            key=lambda it: max(0, it.minutes - (target[home(it)] - filled[home(it)])),
-        )
-        first = choose(technical[:1], lambda it: True) or choose(technical, lambda it: True)
-        if first is not None:
-            add(first, "technical")
-
-    # 2. Proportional fill: the topic furthest below its share takes its next question.
-    closed: set[str] = set()
-    while True:
-        open_topics = [t for t in topics if t not in closed and filled[t] < target[t]]
-        if not open_topics:
-            break
-        t = max(
-            open_topics,
-            key=lambda t: ((target[t] - filled[t]) / target[t], weights[t], -topic_rank[t]),
-        )
-        deficit = target[t] - filled[t]
-        # A question may overshoot the share by less than the share left (it lands closer to
-        # the share than leaving it), so longer, harder questions are not shut out.
-        it = choose(
-            candidates[t],
-            lambda it, d=deficit: it.minutes < 2 * d,
-            prefer_not=lambda it, d=deficit: it.minutes > d,
-        )
-        if it is None:
-            closed.add(t)
-        else:
-            add(it, "share")
-
-    # 3. Top-up towards 90% of the plan, from the topics furthest below their share.
-    while total < low:
-        for t in sorted(topics, key=lambda t: (filled[t] - target[t], -weights[t], topic_rank[t])):
-            it = choose(candidates[t], lambda it: total + it.minutes >= low) or choose(
-                candidates[t], lambda it: True
-            )
-            if it is not None:
-                add(it, "top-up")
-                break
-        else:
-            break
-
-    # 4. Exact fallback when the greedy missed the band (or a required kind).
-    final = picked
-    have = 0
-    for it in picked:
-        have |= _features(it)
-    if total < low or have & need != need:
+    def run(self, *, need_technical: bool) -> Result:
+        """Greedy, top-up, then the exact pass if needed; the session in ramp order."""
+        need = (BEHAVIORAL if self.need_behavioral else 0) | (TECHNICAL if need_technical else 0)
+        self.first_picks(need_technical=need_technical)
+        self.proportional()
+        self.top_up()
+        # The exact fallback when the greedy missed the band (or a required kind).
+        have = 0
+        for it in self.picked:
+            have |= _features(it)
+        if self.total >= self.low and have & need == need:
+            return self.session(self.picked, need_technical=need_technical)
         final, longest = _exact_fill(
-            pool, plan=plan, low=low, need=need, keep=picked_ids, rank=rank
+            self.pool, plan=self.plan, low=self.low, need=need, keep=self.picked_ids, rank=self.rank
         )
         if final is None:
-            return _problem(_no_fit_message(pool, plan, low, longest, need=need), notes=notes)
+            message = _no_fit_message(self.pool, self.plan, self.low, longest, need=need)
+            return refused(message, notes=self.notes)
+        return self.session(final, need_technical=need_technical)
 
-    # Session order: easy to hard; the seeded order settles equal difficulties.
-    session = sorted(final, key=lambda it: (it.difficulty, rank[it.id]))
-    for it in session:
-        stage.setdefault(it.id, "exact")
-    if need_behavioral and not any(stage[it.id] == "behavioral" for it in session):
-        stage[next(it.id for it in session if it.is_behavioral)] = "behavioral"
-    if need_technical and not any(stage[it.id] == "technical" for it in session):
-        stage[next(it.id for it in session if it.is_technical)] = "technical"
-    return Result(
-        picks=_with_reasons(
-            session,
-            home=home,
-            label=label,
-            target=target,
-            share={t: share_weights[t] / weight_sum for t in topics},
-            stage=stage,
-        ),
-        notes=notes + _uncovered(topics, session, home, target, label),
-    )
+    def first_picks(self, *, need_technical: bool) -> None:
+        """The behavioral question first, then the technical one, preferably within their
+        topics' shares."""
+        target, filled, home = self.target, self.filled, self.home
+        if self.need_behavioral:
+            behavioral = [it for it in self.order if it.is_behavioral]
+            first = self.choose(
+                behavioral, lambda it: True, prefer_not=lambda it: it.minutes > target[home(it)]
+            )
+            if first is not None:
+                self.add(first, "behavioral")
+        if need_technical:
+            # The one that overshoots its topic's share least (coding and system-design
+            # questions are long), so the weights still steer the session.
+            technical = sorted(
+                (it for it in self.order if it.is_technical),
+                key=lambda it: max(0, it.minutes - (target[home(it)] - filled[home(it)])),
+            )
+            first = self.choose(technical[:1], lambda it: True) or self.choose(
+                technical, lambda it: True
+            )
+            if first is not None:
+                self.add(first, "technical")
+
+    def proportional(self) -> None:
+        """The proportional fill: the topic furthest below its share takes its next question."""
+        target, filled, weights = self.target, self.filled, self.request.weights
+        closed: set[str] = set()
+        while True:
+            open_topics = [t for t in self.topics if t not in closed and filled[t] < target[t]]
+            if not open_topics:
+                break
+            t = max(
+                open_topics,
+                key=lambda t: (
+                    (target[t] - filled[t]) / target[t],
+                    weights[t],
+                    -self.topic_rank[t],
+                ),
+            )
+            it = self.share_pick(t)
+            if it is None:
+                closed.add(t)
+            else:
+                self.add(it, "share")
+
+    def share_pick(self, t: str) -> Item | None:
+        """The next question of a topic below its share. It may overshoot the share by less
+        than the share left (it lands closer to the share than leaving it), so longer, harder
+        questions are not shut out."""
+        deficit = self.target[t] - self.filled[t]
+        return self.choose(
+            self.candidates[t],
+            lambda it: it.minutes < 2 * deficit,
+            prefer_not=lambda it: it.minutes > deficit,
+        )
+
+    def top_up(self) -> None:
+        """The top-up towards 90% of the plan, from the topics furthest below their share."""
+        target, filled, weights = self.target, self.filled, self.request.weights
+        while self.total < self.low:
+            for t in sorted(
+                self.topics, key=lambda t: (filled[t] - target[t], -weights[t], self.topic_rank[t])
+            ):
+                it = self.choose(
+                    self.candidates[t], lambda it: self.total + it.minutes >= self.low
+                ) or self.choose(self.candidates[t], lambda it: True)
+                if it is not None:
+                    self.add(it, "top-up")
+                    break
+            else:
+                break
+
+    def session(self, final: list[Item], *, need_technical: bool) -> Result:
+        """The picks in session order, easy to hard (the seeded order settles equal
+        difficulties), each with its reason."""
+        session = sorted(final, key=lambda it: (it.difficulty, self.rank[it.id]))
+        stage = self.stage
+        for it in session:
+            stage.setdefault(it.id, "exact")
+        if self.need_behavioral and not any(stage[it.id] == "behavioral" for it in session):
+            stage[next(it.id for it in session if it.is_behavioral)] = "behavioral"
+        if need_technical and not any(stage[it.id] == "technical" for it in session):
+            stage[next(it.id for it in session if it.is_technical)] = "technical"
+        weight_sum = sum(self.share_weights[t] for t in self.topics)
+        label = self.request.label
+        return Result(
+            picks=_with_reasons(
+                session,
+                home=self.home,
+                label=label,
+                target=self.target,
+                share={t: self.share_weights[t] / weight_sum for t in self.topics},
+                stage=stage,
+            ),
+            notes=self.notes + _uncovered(self.topics, session, self.home, self.target, label),
+        )
 
 
-def _no_fit_message(pool, plan, low, longest, *, need) -> str:
+def _no_fit_message(pool: list[Item], plan: int, low: int, longest: int, *, need: int) -> str:
     sizes = sorted({it.minutes for it in pool})
     required = []
     if need & BEHAVIORAL:
@@ -655,7 +735,8 @@ def _no_fit_message(pool, plan, low, longest, *, need) -> str:
         what += " with " + " and ".join(required)
     message = (
         f"{what} adds up to {low} to {plan} minutes (90% to 100% of the plan) without "
-        f"near-duplicates: the {len(pool)} question(s) take {_join([str(s) for s in sizes])} min."
+        f"near-duplicates: the {len(pool)} question(s) take "
+        f"{join_names([str(s) for s in sizes])} min."
     )
     if longest:
         message += (
@@ -665,14 +746,20 @@ def _no_fit_message(pool, plan, low, longest, *, need) -> str:
     return message
 
 
-def _uncovered(topics, session, home, target, label) -> list[str]:
+def _uncovered(
+    topics: list[str],
+    session: list[Item],
+    home: Callable[[Item], str],
+    target: dict[str, int],
+    label: Callable[[str], str],
+) -> list[str]:
     covered = {home(it) for it in session}
     missing = [t for t in topics if t not in covered]
     if not missing:
         return []
     return [
         "Not covered, their shares being too small for their questions or the plan full: "
-        + _join([f"{label(t)} ({target[t]} min)" for t in missing])
+        + join_names([f"{label(t)} ({target[t]} min)" for t in missing])
         + "."
     ]
 
@@ -690,7 +777,15 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _with_reasons(session, *, home, label, target, share, stage) -> list[Pick]:
+def _with_reasons(
+    session: list[Item],
+    *,
+    home: Callable[[Item], str],
+    label: Callable[[str], str],
+    target: dict[str, int],
+    share: dict[str, float],
+    stage: dict[int, str],
+) -> list[Pick]:
     """Each pick's reason in plain words: its topic slot, its place on the ramp, its minutes.
 
     E.g. "Chosen for RAG: 2nd of 3 topic slots (15 min against its 15-min share, weight 50%);
@@ -777,7 +872,15 @@ def _features(it: Item) -> int:
     return (BEHAVIORAL if it.is_behavioral else 0) | (TECHNICAL if it.is_technical else 0)
 
 
-def _groups(pool, graph, *, plan, keep, rank, need) -> list[list[Option]]:
+def _groups(
+    pool: list[Item],
+    graph: dict[int, set[int]],
+    *,
+    plan: int,
+    keep: set[int],
+    rank: dict[int, int],
+    need: int,
+) -> list[list[Option]]:
     """The knapsack's groups: from each group take at most one option.
 
     A lone question is a group of one option. A cluster of near-duplicates is one group whose
@@ -788,7 +891,7 @@ def _groups(pool, graph, *, plan, keep, rank, need) -> list[list[Option]]:
     seeded order; its questions then count as lone ones.
     """
 
-    def value(its) -> int:
+    def value(its: Iterable[Item]) -> int:
         return sum(KEEP_VALUE if it.id in keep else 1 for it in its)
 
     groups: list[list[Option]] = []
@@ -828,7 +931,9 @@ def _groups(pool, graph, *, plan, keep, rank, need) -> list[list[Option]]:
     return groups
 
 
-def _knapsack(pool, *, plan, low, need, keep, rank):
+def _knapsack(
+    pool: list[Item], *, plan: int, low: int, need: int, keep: set[int], rank: dict[int, int]
+) -> tuple[list[Item] | None, int]:
     """Exact group knapsack over minutes 0..plan and the required kinds present (bits).
 
     Returns (the most valuable set in the band with every required kind, or None; the
@@ -875,7 +980,7 @@ def _knapsack(pool, *, plan, low, need, keep, rank):
     return sorted(chosen, key=lambda it: it.id), longest
 
 
-def _reachable(pool, plan, *, need) -> int:
+def _reachable(pool: list[Item], plan: int, *, need: int) -> int:
     """Totals within the plan that some set with the required kinds reaches, near-duplicates
     ignored (a bit set)."""
     mask = (1 << (plan + 1)) - 1
@@ -894,7 +999,9 @@ def _reachable(pool, plan, *, need) -> int:
     return totals
 
 
-def _exact_fill(pool, *, plan, low, need, keep, rank):
+def _exact_fill(
+    pool: list[Item], *, plan: int, low: int, need: int, keep: set[int], rank: dict[int, int]
+) -> tuple[list[Item] | None, int]:
     """A set meeting every rule, keeping as many ``keep`` ids as possible, or None.
 
     Returns (items or None, the longest total within the plan). A pool larger than
@@ -903,9 +1010,12 @@ def _exact_fill(pool, *, plan, low, need, keep, rank):
     required kinds, enough questions to fill the plan), the whole pool only if the sample
     fails.
     """
-    search = {"plan": plan, "low": low, "need": need, "keep": keep}
+
+    def search(items: list[Item]) -> tuple[list[Item] | None, int]:
+        return _knapsack(items, plan=plan, low=low, need=need, keep=keep, rank=rank)
+
     if len(pool) <= EXACT_POOL_LIMIT:
-        return _knapsack(pool, **search, rank=rank)
+        return search(pool)
     reach = _reachable(pool, plan, need=need)
     if not reach >> low:
         return None, max(0, reach.bit_length() - 1)
@@ -919,175 +1029,18 @@ def _exact_fill(pool, *, plan, low, need, keep, rank):
         for (minutes, _f), its in sorted(by_class.items())
         for it in its[: min(per_class, plan // minutes + 1)]
     ]
-    found, longest = _knapsack(sorted(sample, key=lambda it: it.id), **search, rank=rank)
+    found, longest = search(sorted(sample, key=lambda it: it.id))
     if found is not None:
         return found, longest
-    return _knapsack(pool, **search, rank=rank)
+    return search(pool)
 
 
-# --- The database layer -----------------------------------------------------------------------
+def __getattr__(name: str) -> object:
+    """``autocompose_interview``, the database entry point, for callers that import it from
+    here (``interviews.views.compose``): loaded on first use, so this module imports no
+    database code and the services module can import this one without a cycle."""
+    if name == "autocompose_interview":
+        from .autocompose_services import autocompose_interview
 
-# A level pool larger than this is composed from a seeded sample of about SAMPLE_SIZE questions
-# (plus every question of the requested topics the sample leaves thin), and from the whole pool
-# only when the sample cannot meet the rules. At 100,000 questions the pool of a level holds
-# tens of thousands: shuffling, tokenising and scanning them all took seconds.
-SAMPLE_ABOVE = 3000
-SAMPLE_SIZE = 1500
-THIN_TOPIC = 40  # a requested topic with fewer sampled questions brings all of its own
-_HASH = 2654435761  # Knuth's multiplicative hash: sequential ids spread over the sample buckets
-
-
-class _Pool:
-    """The active questions of a level, as the columns auto-compose reads (no guidance, no
-    anchors), loaded on demand: the sample first, the whole pool only if needed."""
-
-    def __init__(self, level_id) -> None:
-        self.level_id = level_id
-        self.qs = Question.objects.active().for_level(level_id)
-        # The level's question ids, from the small levels table: sizing and sampling the pool
-        # there never reads the question rows (wide: their guidance and anchors).
-        self.tagged = Question.levels.through.objects.filter(level_id=level_id)
-
-
-def _level_pool(level_id) -> _Pool:
-    return _Pool(level_id)
-
-
-def _sample(pool: _Pool, *, seed: int, wanted: set[str]) -> list[Item] | None:
-    """The items of a seeded sample of a large pool (plus every question of the requested
-    topics the sample leaves thin), or None when the pool is small."""
-    size = pool.tagged.count()
-    if size <= SAMPLE_ABOVE:
-        return None
-    from django.db.models import F, Value
-    from django.db.models.functions import Mod
-
-    buckets = 1000
-    keep = max(1, math.ceil(buckets * SAMPLE_SIZE / size))
-    mix = random.Random(seed).randrange(buckets)
-    # The ids as a list (about SAMPLE_SIZE): the question rows are then read by primary key,
-    # where a subquery lets the planner misjudge the sample's size and scan them all.
-    ids = list(
-        pool.tagged.alias(bucket=Mod(F("question_id") * Value(_HASH) + Value(mix), Value(buckets)))
-        .filter(bucket__lt=keep)
-        .values_list("question_id", flat=True)
-    )
-    items = _items(Question.objects.active().filter(pk__in=ids))
-    counts = Counter(slug for it in items for slug in set(it.topic_slugs) & wanted)
-    thin = sorted(slug for slug in wanted if counts[slug] < THIN_TOPIC)
-    if thin:
-        have = {it.id for it in items}
-        extra = pool.qs.filter(topics__slug__in=thin).exclude(pk__in=have)
-        items += [it for it in _items(extra) if it.id not in have]
-    return items
-
-
-def _items(pool) -> list[Item]:
-    """``Item``s of a pool (a ``_Pool`` or a queryset) in two queries: the columns auto-compose
-    needs, and the topics' slugs in the topics' order."""
-    qs = pool.qs if isinstance(pool, _Pool) else pool
-    rows = list(qs.order_by().values_list("pk", "text", "difficulty", "estimated_minutes", "kind"))
-    slugs: dict[int, list[str]] = defaultdict(list)
-    ids = [row[0] for row in rows]
-    # The ids themselves when few (no second pass over the question rows), else a subquery.
-    through = Question.topics.through.objects.filter(
-        question__in=ids if len(ids) <= 5000 else qs.values("pk")
-    )
-    for question_id, slug in through.order_by(
-        "topic__position", "topic__name", "topic_id"
-    ).values_list("question_id", "topic__slug"):
-        slugs[question_id].append(slug)
-    return [
-        Item(
-            id=pk,
-            text=text,
-            topic_slugs=tuple(slugs[pk]),
-            difficulty=difficulty,
-            minutes=minutes,
-            kind=kind,
-        )
-        for pk, text, difficulty, minutes, kind in rows
-    ]
-
-
-def autocompose_interview(
-    *,
-    interview,
-    topic_slugs: list[str] | None,
-    seed: int,
-    weights: dict[str, float] | None = None,
-    kinds: list[str] | None = None,
-) -> Result:
-    """Fill a draft interview with a composed session; on problems, write nothing.
-
-    ``kinds`` are the kinds of question to include (None: all); the interview's level and
-    plan decide whether a coding or system-design question is mixed in.
-
-    ``topic_slugs`` None means the level's topics (those with active questions at the level)
-    plus the behavioral topic. ``weights`` default to equal; a topic missing from ``weights``
-    gets the mean of the given ones. With ``weights`` and no ``topic_slugs``, the weights'
-    topics are the ones covered.
-    """
-    if not interview.is_draft:
-        return _problem(
-            "Only a draft can be auto-composed: this interview is "
-            f"{interview.get_status_display().lower()}."
-        )
-    requested = list(topic_slugs) if topic_slugs is not None else list(weights or ())
-    pool = _level_pool(interview.level_id)
-    sampled = None
-    if topic_slugs is not None or weights:
-        sampled = _sample(pool, seed=seed, wanted=set(requested))
-    items = sampled if sampled is not None else _items(pool)
-    level_topics: dict[str, Topic] = {}
-    if topic_slugs is None and not weights:
-        present = {slug for it in items for slug in it.topic_slugs}
-        level_topics = {t.slug: t for t in Topic.objects.filter(slug__in=present)}
-    others = {
-        t.slug: t
-        for t in Topic.objects.filter(
-            Q(slug__in=requested) | Q(slug__icontains=BEHAVIORAL_SLUG_MARK)
-        ).order_by("position", "name")
-    }
-    labels = {slug: t.name for slug, t in {**others, **level_topics}.items()}
-
-    if topic_slugs is None and not weights:
-        ordered = sorted(level_topics.values(), key=lambda t: (t.position, t.name))
-        chosen = [t.slug for t in ordered]
-        chosen += [slug for slug in behavioral_topics(items, labels) if slug not in chosen]
-    else:
-        chosen = list(dict.fromkeys(requested))
-        if unknown := [slug for slug in chosen if slug not in labels]:
-            return _problem(f"Unknown topic(s): {_join(unknown)}.")
-    if not chosen:
-        return _problem("Choose at least one topic to cover.")
-    given = {slug: w for slug, w in (weights or {}).items() if slug in chosen}
-    valid = _clean_weights(given)[0]
-    fallback = sum(valid.values()) / len(valid) if valid else 1.0
-    topic_weights = {slug: given.get(slug, fallback) for slug in chosen}
-
-    request = {
-        "planned_minutes": interview.planned_minutes,
-        "topic_weights": topic_weights,
-        "seed": seed,
-        "exclude_ids": services.asked_question_ids(interview.candidate, exclude=interview),
-        "topic_labels": labels,
-        "level": interview.level.slug,
-        "kinds": kinds,
-    }
-    result = compose(items, **request)
-    if result.problems and sampled is not None:
-        # The sample could not meet the rules: the whole pool decides (slower, exact).
-        result = compose(_items(pool), **request)
-    if result.problems:
-        return result
-    try:
-        services.interview_replace_questions(
-            interview=interview,
-            # The service reads the chosen questions whole (for their snapshots) by id.
-            questions=[Question(pk=p.item.id) for p in result.picks],
-            reasons=[p.reason for p in result.picks],
-        )
-    except ValidationError as exc:
-        return _problem(*exc.messages)
-    return result
+        return autocompose_interview
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

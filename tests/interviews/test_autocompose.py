@@ -17,7 +17,6 @@ from interviews.autocompose import (
     Item,
     NearDuplicateIndex,
     _largest_remainder,
-    autocompose_interview,
     behavioral_requested,
     compose,
     lower_bound,
@@ -27,6 +26,7 @@ from interviews.autocompose import (
     similarity,
     technical_wanted,
 )
+from interviews.autocompose_services import autocompose_interview
 from interviews.models import InterviewQuestion, InterviewStatus
 from questionbank.models import Kind, Level, Question, Topic
 from tests.factories import QuestionFactory, assigned_interview, make_bank
@@ -805,7 +805,7 @@ def test_query_count_does_not_grow_with_the_bank(draft, level, topics):
 @pytest.fixture
 def small_sample(monkeypatch):
     """Sampling thresholds scaled down so the real bank counts as a large pool."""
-    from interviews import autocompose
+    from interviews import autocompose_services as autocompose
 
     monkeypatch.setattr(autocompose, "SAMPLE_ABOVE", 100)
     monkeypatch.setattr(autocompose, "SAMPLE_SIZE", 80)
@@ -840,7 +840,7 @@ def test_a_large_pool_is_composed_from_a_seeded_sample(small_sample, engineer_in
 def test_a_sample_that_cannot_meet_the_rules_falls_back_to_the_whole_pool(
     small_sample, engineer_interview, monkeypatch
 ):
-    from interviews import autocompose
+    from interviews import autocompose_services as autocompose
 
     monkeypatch.setattr(autocompose, "SAMPLE_SIZE", 1)
     monkeypatch.setattr(autocompose, "THIN_TOPIC", 0)
