@@ -54,6 +54,10 @@ def behind_after(*, planned_seconds: int, done: int, total: int) -> int | None:
     return int(planned_seconds * (Fraction(done, total) + TOLERANCE))  # floor: not negative
 
 
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{pluralize(count)}"
+
+
 def pace(*, elapsed: int, planned_minutes: int, states: Iterable[str]) -> Pace:
     """Time used against work done. Answered means scored; a skipped question is counted
     apart, but it is work done (it is not left)."""
@@ -68,10 +72,10 @@ def pace(*, elapsed: int, planned_minutes: int, states: Iterable[str]) -> Pace:
     after = behind_after(planned_seconds=planned_seconds, done=done, total=total)
     behind = after is not None and elapsed > after
     hint = ""
-    if behind:
+    if behind:  # live.js words it the same when its clock passes behind_after
         hint = (
-            f"Running behind plan: {questions_left} question{pluralize(questions_left)} left, "
-            f"{minutes_left} minute{pluralize(minutes_left)} left"
+            f"Running behind plan: {plural(questions_left, 'question')} left, "
+            f"{plural(minutes_left, 'minute')} left"
         )
     return {
         "total": total,

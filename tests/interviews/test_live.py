@@ -215,9 +215,17 @@ def test_pace_is_on_plan_when_work_keeps_up_with_time(as_interviewer, live_inter
     assert "Running behind plan" not in response.content.decode()
 
 
+def test_the_progress_carries_the_second_the_pace_turns_behind(as_interviewer, live_interview):
+    """live.js does not compute the pace rule: it compares its clock to data-behind-after (45
+    minutes, 1 of 3 done: 2700 * (1/3 + 1/10) = 1170 s) and counts the minutes left."""
+    services.item_score(item=first_item(live_interview), score=3)
+    html = as_interviewer.get(url("live", live_interview)).content.decode()
+    assert 'data-behind-after="1170" data-questions-left="2"' in html
+
+
 def test_progress_counts_answered_as_scored_and_skipped_apart(as_interviewer, live_interview):
     """A skipped question is not answered: "Answered 1 of 3 · 1 skipped". It is no longer
-    left, though: the pace counts it as done (data-done, which live.js reads)."""
+    left, though: the pace counts it as done (data-done)."""
     first, second, _third = live_interview.items.all()
     services.item_score(item=first, score=2)
     services.item_score(item=second, skipped=True)
