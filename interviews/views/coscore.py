@@ -6,6 +6,8 @@ A co-scorer's sheet is reached only by its co-scorer (the rule ``co_score``): an
 gets a 404 that does not say whose sheet it is.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -14,24 +16,23 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import trigger_client_event
 
 from people.roles import Role
 from people.rules import require
 
-from .. import coscoring, services
+from .. import coscoring
 from ..forms.coscore import AddCoScorerForm
-from ..forms.live import NotesForm, ScoreForm, SubmitForm
 from ..models import CoScore, CoScorer, Interview, InterviewQuestion
-from .live import (
+from .live import _live_context
+from .sheet import (
     TEMPLATE,
+    Sheet,
     SheetUrls,
-    _add_errors,
-    _expected_conflict,
-    _live_context,
-    _message,
-    _redirect,
-    pace_of,
+    message,
+    notes_response,
+    redirect,
+    score_response,
+    submit_page,
 )
 
 # Managing co-scorers ------------------------------------------------------------------------
@@ -90,7 +91,7 @@ def co_scorers(request, pk: int):
                 role=form.cleaned_data["role"],
             )
         except ValidationError as exc:
-            context["error"] = _message(exc)
+            context["error"] = message(exc)
         else:
             messages.success(request, f"{sheet.user.get_username()} co-scores this interview.")
             if not request.htmx:
@@ -113,9 +114,7 @@ def co_scorer_remove(request, pk: int, sheet_pk: int):
     try:
         coscoring.coscorer_remove(sheet=sheet, actor=request.user)
     except ValidationError as exc:
-        return render(
-            request, template, _manage_context(interview, error=_message(exc)), status=422
-        )
+        return render(request, template, _manage_context(interview, error=message(exc)), status=422)
     messages.success(request, f"{sheet.user.get_username()} no longer co-scores this interview.")
     if not request.htmx:
         url = reverse("interviews:co_scorers", args=[interview.pk])
@@ -180,7 +179,7 @@ def _closed_redirect(request, sheet: CoScorer):
         messages.info(request, "You have submitted your sheet: it is on the debrief.")
     else:
         messages.error(request, "This interview has not started yet: come back when it is live.")
-    return _redirect(request, sheet.interview.candidate.get_absolute_url())
+    return redirect(request, sheet.interview.candidate.get_absolute_url())
 
 
 def _sheet_open(sheet: CoScorer) -> bool:
@@ -210,38 +209,34 @@ def _my_item(sheet: CoScorer, item_pk: int) -> InterviewQuestion:
     raise Http404("No such question in this interview.")
 
 
+def _sheet(sheet: CoScorer) -> Sheet:
+    """The co-scorer's sheet for the views it shares with the interviewer's (views.sheet)."""
+    return Sheet(
+        urls=sheet_urls(sheet.interview),
+        render=lambda request, **kw: _render_sheet(request, sheet.interview_id, **kw),
+        closed=lambda request: _closed_redirect(request, sheet),
+    )
+
+
 @require_POST
 @require("people.has_role")  # + co_score: _my_sheet
 @vary_on_headers("HX-Request")
 def sheet_score(request, pk: int, item_pk: int):
     sheet = _my_sheet(request, pk)
     item = _my_item(sheet, item_pk)
-    form = ScoreForm(request.POST)
-    error = ""
-    if form.is_valid():
-        try:
-            coscoring.coscore_score(sheet=sheet, item=item, **form.action())
-        except ValidationError as exc:
-            error = _message(exc)
-    else:
-        error = " ".join(msg for msgs in form.errors.values() for msg in msgs)
-    if error:
-        if not _sheet_open(sheet) and not request.htmx:
-            return _closed_redirect(request, sheet)
-        fragment = "rubric" if request.htmx else ""
-        return _render_sheet(
-            request, pk, item_pk=item.pk, fragment=fragment, status=422, score_error=error
-        )
-    if not request.htmx:
-        url = f"{sheet_urls(sheet.interview).live}?q={item.position}"
-        return HttpResponseRedirect(url, status=303)
-    sheet = _my_sheet(request, pk)
-    response = render(
-        request, f"{TEMPLATE}#rubric", _sheet_context(sheet, item_pk=item.pk, score_oob=True)
-    )
-    line = next(line for line in sheet.lines.all() if line.item_id == item.pk)
-    return trigger_client_event(
-        response, "scoreChanged", {"item": item.pk, "score": line.score, "skipped": line.skipped}
+
+    def rubric():
+        fresh = _my_sheet(request, pk)
+        context = _sheet_context(fresh, item_pk=item.pk, score_oob=True)
+        return render(request, f"{TEMPLATE}#rubric", context)
+
+    return score_response(
+        request,
+        _sheet(sheet),
+        item=item,
+        is_open=_sheet_open(sheet),
+        save=partial(coscoring.coscore_score, sheet=sheet, item=item),
+        rubric=rubric,
     )
 
 
@@ -252,65 +247,15 @@ def sheet_notes(request, pk: int, item_pk: int):
     """Save the co-scorer's notes written on top of ``version``; newer ones elsewhere: 409."""
     sheet = _my_sheet(request, pk)
     item = _my_item(sheet, item_pk)
-    form = NotesForm(request.POST)
-    fragment = "notes-result" if request.htmx else ""
     current = sheet_items(sheet, [item])[0].notes_version
-    if not form.is_valid():
-        error = " ".join(msg for msgs in form.errors.values() for msg in msgs)
-        return _render_sheet(
-            request,
-            pk,
-            item_pk=item.pk,
-            fragment=fragment,
-            status=422,
-            notes_error=error,
-            notes_text=request.POST.get("notes", ""),
-            notes_version=current,
-        )
-    text = form.cleaned_data["notes"].replace("\r\n", "\n")
-    base_version = form.cleaned_data["version"]
-    try:
+
+    def save(text: str, base_version: int) -> int:
         line = coscoring.coscore_save_notes(
             sheet=sheet, item=item, notes=text, base_version=base_version
         )
-    except services.StaleNotes as exc:
-        response = _render_sheet(
-            request,
-            pk,
-            item_pk=item.pk,
-            fragment=fragment,
-            status=409,
-            notes_conflict=f"{_message(exc)} Your text is kept here, not saved.",
-            notes_text=text,
-            newer_notes=exc.item.notes,
-            notes_version=base_version if request.htmx else exc.item.notes_version,
-        )
-        return _expected_conflict(request, response, item)
-    except ValidationError as exc:
-        if not request.htmx:
-            return _closed_redirect(request, sheet)
-        return _render_sheet(
-            request,
-            pk,
-            item_pk=item.pk,
-            fragment=fragment,
-            status=422,
-            notes_error=f"{_message(exc)} Your text is kept here, not saved.",
-            notes_text=text,
-            notes_version=base_version,
-        )
-    if not request.htmx:
-        messages.success(request, "Notes saved.")
-        url = f"{sheet_urls(sheet.interview).live}?q={item.position}"
-        return HttpResponseRedirect(url, status=303)
-    response = render(
-        request,
-        f"{TEMPLATE}#notes-result",
-        {"item": item, "interview": sheet.interview, "notes_version": line.notes_version},
-    )
-    return trigger_client_event(
-        response, "notesSaved", {"item": item.pk, "version": line.notes_version}
-    )
+        return line.notes_version
+
+    return notes_response(request, _sheet(sheet), item=item, version=current, save=save)
 
 
 @require_http_methods(["GET", "POST"])
@@ -322,37 +267,12 @@ def sheet_submit(request, pk: int):
     if not _sheet_open(sheet):
         return _closed_redirect(request, sheet)
     interview = sheet.interview
-    items = sheet_items(sheet, list(interview.items.all()))
-    open_items = [item for item in items if item.state == "open"]
-    status = 200
-    if request.method == "POST":
-        form = SubmitForm(request.POST, open_count=len(open_items))
-        if form.is_valid():
-            try:
-                coscoring.coscorer_submit(
-                    sheet=sheet,
-                    recommendation=form.cleaned_data["recommendation"],
-                    summary=form.cleaned_data["summary"],
-                    allow_unscored=form.cleaned_data.get("allow_unscored", False),
-                )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(request, "Your sheet is submitted.")
-                return _redirect(request, interview.candidate.get_absolute_url())
-        status = 422
-    else:
-        form = SubmitForm(open_count=len(open_items))
-    template = "interviews/submit.html"
-    if request.htmx:
-        template += "#submit-form"
-    context = {
-        "interview": interview,
-        "items": items,
-        "open_items": open_items,
-        "form": form,
-        "pace": pace_of(interview, items),
-        "urls": sheet_urls(interview),
-        "co_sheet": sheet,
-    }
-    return render(request, template, context, status=status)
+    return submit_page(
+        request,
+        interview=interview,
+        items=sheet_items(sheet, list(interview.items.all())),
+        urls=sheet_urls(interview),
+        submit=partial(coscoring.coscorer_submit, sheet=sheet),
+        done=("Your sheet is submitted.", interview.candidate.get_absolute_url()),
+        co_sheet=sheet,
+    )

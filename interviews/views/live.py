@@ -5,8 +5,8 @@ Only the interviewer who owns an interview runs it: every view fetches through
 ``Interview.objects.owned_by``, so anyone else (hiring managers included) gets a 404.
 """
 
-import logging
-from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,52 +15,36 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import (
-    HttpResponseClientRedirect,
-    push_url,
-    reswap,
-    retarget,
-    trigger_client_event,
-)
+from django_htmx.http import push_url, reswap, retarget
 
 from interviews import services
-from interviews.forms.live import (
-    AddUnplannedForm,
-    NotesForm,
-    ScoreForm,
-    SubmitForm,
-    TimeForm,
-)
+from interviews.forms.live import AddUnplannedForm, TimeForm
 from interviews.models import Interview, InterviewQuestion
+from interviews.pace import pace_of
 from people.roles import Role
 from people.rules import require, runnable_or_404
 from questionbank.models import Question
 
-logger = logging.getLogger(__name__)
-TEMPLATE = "interviews/live.html"
-PACE_TOLERANCE = 0.10  # behind plan when the time used runs ahead of the work done by this much
+from .sheet import (
+    TEMPLATE,
+    Sheet,
+    SheetUrls,
+    form_errors,
+    message,
+    notes_response,
+    redirect,
+    score_response,
+    submit_page,
+)
+
 SEARCH_LIMIT = 10
 SEARCH_MIN_LENGTH = 2
 
 
 # Helpers ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SheetUrls:
-    """Where the live page's links and forms go: the interviewer's sheet or a co-scorer's
-    (``items`` + item id + ``score/``, ``notes/``, ``time/``). ``store_key`` names the sheet in
-    the browser's notes backup; ``time``: whether the page records time per question."""
-
-    live: str
-    submit: str
-    items: str
-    store_key: str
-    time: bool
 
 
 def interviewer_urls(interview: Interview) -> SheetUrls:
@@ -70,6 +54,15 @@ def interviewer_urls(interview: Interview) -> SheetUrls:
         items=reverse("interviews:score", args=[interview.pk, 0]).removesuffix("0/score/"),
         store_key=str(interview.pk),
         time=True,
+    )
+
+
+def _sheet(interview: Interview) -> Sheet:
+    """The interviewer's sheet for the views it shares with the co-scorer's (views.sheet)."""
+    return Sheet(
+        urls=interviewer_urls(interview),
+        render=lambda request, **kw: _render_live(request, interview.pk, **kw),
+        closed=lambda request: _not_live_redirect(request, interview),
     )
 
 
@@ -112,70 +105,20 @@ def _owned_item(request, pk: int, item_pk: int, *, siblings: bool = False):
     raise Http404("No such interview of yours.")
 
 
-def _redirect(request, url: str):
-    """Go to ``url``: a full page load for htmx (HX-Redirect), 303 See Other otherwise."""
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return HttpResponseRedirect(url, status=303)
-
-
 def _live_url(interview: Interview, position: int | None = None) -> str:
     url = reverse("interviews:live", args=[interview.pk])
     return f"{url}?q={position}" if position else url
-
-
-def _message(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 def _not_live_redirect(request, interview: Interview):
     """A live-only page or action on a draft or submitted interview: say so and go where it is."""
     if interview.is_draft:
         messages.error(request, "This interview has not started yet: start it from the composer.")
-        return _redirect(request, reverse("interviews:compose", args=[interview.pk]))
+        return redirect(request, reverse("interviews:compose", args=[interview.pk]))
     messages.error(
         request, "This interview is submitted: its scorecard changes only through an amend."
     )
-    return _redirect(request, reverse("interviews:scorecard", args=[interview.pk]))
-
-
-def pace_of(interview: Interview, items) -> dict:
-    """Time used against work done; 'behind' when time runs ahead by more than the tolerance.
-
-    Answered means scored; a skipped question is counted apart, but it is work done (it is not
-    left). live.js computes the same every second from the data attributes rendered here.
-    """
-    total = len(items)
-    answered = sum(1 for item in items if item.state == "scored")
-    skipped = sum(1 for item in items if item.state == "skipped")
-    done = answered + skipped
-    elapsed = interview.elapsed_seconds()
-    planned_seconds = interview.planned_minutes * 60
-    questions_left = total - done
-    minutes_left = max(0, (planned_seconds - elapsed) // 60)
-    behind = bool(
-        total and questions_left and elapsed / planned_seconds - done / total > PACE_TOLERANCE
-    )
-    hint = ""
-    if behind:
-        hint = (
-            f"Running behind plan: {questions_left} question{pluralize(questions_left)} left, "
-            f"{minutes_left} minute{pluralize(minutes_left)} left"
-        )
-    return {
-        "total": total,
-        "answered": answered,
-        "skipped": skipped,
-        "done": done,
-        "elapsed": elapsed,
-        "elapsed_display": f"{elapsed // 60:02d}:{elapsed % 60:02d}",
-        "planned_minutes": interview.planned_minutes,
-        "questions_left": questions_left,
-        "minutes_left": minutes_left,
-        "behind": behind,
-        "hint": hint,
-        "percent": round(100 * done / total) if total else 0,
-    }
+    return redirect(request, reverse("interviews:scorecard", args=[interview.pk]))
 
 
 def _focus_item(items, position=None, item_pk=None):
@@ -254,20 +197,6 @@ def _render_live(request, interview_pk: int, *, fragment: str = "", status: int 
     return render(request, template, _live_context(interview, **kw), status=status)
 
 
-def _expected_conflict(request, response, item):
-    """A 409 from autosave is the notes' concurrency check working (another tab saved first),
-    not a fault: log it at INFO here, so Django's request logger does not add a WARNING."""
-    logger.info(
-        "Notes conflict: %s on interview %s question %s (another tab or device saved first)",
-        request.path,
-        item.interview_id,
-        item.pk,
-        extra={"status_code": 409, "request": request},
-    )
-    response._has_been_logged = True  # read by django.utils.log.log_response
-    return response
-
-
 # Start and the live page --------------------------------------------------------------------
 
 
@@ -280,11 +209,11 @@ def start(request, pk: int):
     try:
         services.interview_start(interview=interview)
     except ValidationError as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, message(exc))
         if interview.is_draft:
-            return _redirect(request, reverse("interviews:compose", args=[interview.pk]))
-        return _redirect(request, interview.get_absolute_url())
-    return _redirect(request, _live_url(interview))
+            return redirect(request, reverse("interviews:compose", args=[interview.pk]))
+        return redirect(request, interview.get_absolute_url())
+    return redirect(request, _live_url(interview))
 
 
 @require_GET
@@ -317,30 +246,20 @@ def live(request, pk: int):
 def score(request, pk: int, item_pk: int):
     """Score 1..4, skip or clear the question; htmx gets the rubric and the list entry back."""
     item, items = _owned_item(request, pk, item_pk, siblings=True)
-    form = ScoreForm(request.POST)
-    error = ""
-    if form.is_valid():
-        try:
-            item = services.item_score(item=item, **form.action())
-        except ValidationError as exc:
-            error = _message(exc)
-    else:
-        error = " ".join(msg for msgs in form.errors.values() for msg in msgs)
-    if error:
-        if not item.interview.is_live and not request.htmx:
-            return _not_live_redirect(request, item.interview)
-        fragment = "rubric" if request.htmx else ""
-        return _render_live(
-            request, pk, item_pk=item.pk, fragment=fragment, status=422, score_error=error
-        )
-    if not request.htmx:
-        return HttpResponseRedirect(_live_url(item.interview, item.position), status=303)
-    # The interview and its questions as read with the question (this one now scored): no
-    # query more to render them.
-    context = _live_context(item.interview, items=items, item_pk=item.pk, score_oob=True)
-    response = render(request, f"{TEMPLATE}#rubric", context)
-    return trigger_client_event(
-        response, "scoreChanged", {"item": item.pk, "score": item.score, "skipped": item.skipped}
+
+    def rubric():
+        # The interview and its questions as read with the question (this one now scored): no
+        # query more to render them.
+        context = _live_context(item.interview, items=items, item_pk=item.pk, score_oob=True)
+        return render(request, f"{TEMPLATE}#rubric", context)
+
+    return score_response(
+        request,
+        _sheet(item.interview),
+        item=item,
+        is_open=item.interview.is_live,
+        save=partial(services.item_score, item=item),
+        rubric=rubric,
     )
 
 
@@ -351,62 +270,13 @@ def score(request, pk: int, item_pk: int):
 def notes(request, pk: int, item_pk: int):
     """Save the notes written on top of ``version``; a newer save elsewhere is a 409."""
     item = _owned_item(request, pk, item_pk)
-    form = NotesForm(request.POST)
-    fragment = "notes-result" if request.htmx else ""
-    if not form.is_valid():
-        error = " ".join(msg for msgs in form.errors.values() for msg in msgs)
-        return _render_live(
-            request,
-            pk,
-            item_pk=item.pk,
-            fragment=fragment,
-            status=422,
-            notes_error=error,
-            notes_text=request.POST.get("notes", ""),
-            notes_version=item.notes_version,
-        )
-    text = form.cleaned_data["notes"].replace("\r\n", "\n")
-    base_version = form.cleaned_data["version"]
-    try:
-        item = services.item_save_notes(item=item, notes=text, base_version=base_version)
-    except services.StaleNotes as exc:
-        response = _render_live(
-            request,
-            pk,
-            item_pk=item.pk,
-            fragment=fragment,
-            status=409,
-            notes_conflict=f"{_message(exc)} Your text is kept here, not saved.",
-            notes_text=text,
-            newer_notes=exc.item.notes,
-            # JS keeps the version its text was based on; a plain form shows the newer notes
-            # below the box, so saving again is a deliberate merge.
-            notes_version=base_version if request.htmx else exc.item.notes_version,
-        )
-        return _expected_conflict(request, response, item)
-    except ValidationError as exc:
-        if not request.htmx:
-            return _not_live_redirect(request, item.interview)
-        return _render_live(
-            request,
-            pk,
-            item_pk=item.pk,
-            fragment=fragment,
-            status=422,
-            notes_error=f"{_message(exc)} Your text is kept here, not saved.",
-            notes_text=text,
-            notes_version=base_version,
-        )
-    if not request.htmx:
-        messages.success(request, "Notes saved.")
-        return HttpResponseRedirect(_live_url(item.interview, item.position), status=303)
-    response = render(
-        request,
-        f"{TEMPLATE}#notes-result",
-        {"item": item, "interview": item.interview, "notes_version": item.notes_version},
-    )
-    return trigger_client_event(
-        response, "notesSaved", {"item": item.pk, "version": item.notes_version}
+
+    def save(text: str, base_version: int) -> int:
+        saved = services.item_save_notes(item=item, notes=text, base_version=base_version)
+        return saved.notes_version
+
+    return notes_response(
+        request, _sheet(item.interview), item=item, version=item.notes_version, save=save
     )
 
 
@@ -418,11 +288,11 @@ def record_time(request, pk: int, item_pk: int):
     item = _owned_item(request, pk, item_pk)
     form = TimeForm(request.POST)
     if not form.is_valid():
-        return HttpResponse(" ".join(form.errors["seconds"]), status=422, content_type="text/plain")
+        return HttpResponse(form_errors(form), status=422, content_type="text/plain")
     try:
         services.item_add_time(item=item, seconds=form.cleaned_data["seconds"])
     except ValidationError as exc:
-        return HttpResponse(_message(exc), status=422, content_type="text/plain")
+        return HttpResponse(message(exc), status=422, content_type="text/plain")
     return HttpResponse(status=204)
 
 
@@ -442,7 +312,7 @@ def add_unplanned(request, pk: int):
     if interview.is_draft:
         return _not_live_redirect(request, interview)
     if not form.is_valid():
-        error = " ".join(msg for msgs in form.errors.values() for msg in msgs)
+        error = form_errors(form)
     else:
         question = Question.objects.filter(pk=form.cleaned_data["question"]).first()
         if question is None:
@@ -456,13 +326,13 @@ def add_unplanned(request, pk: int):
                     reason="Added during the interview",
                 )
             except ValidationError as exc:
-                error = _message(exc)
+                error = message(exc)
                 if exc.code == "repeat":
                     confirm_question = question
     if error:
         if interview.is_submitted and not request.htmx:
             return _not_live_redirect(request, interview)
-        extra = {"add_error": error, "confirm_question": confirm_question}
+        extra: dict[str, Any] = {"add_error": error, "confirm_question": confirm_question}
         if not request.htmx:
             return _render_live(
                 request, pk, position=request.POST.get("q"), find=find, status=422, **extra
@@ -477,8 +347,7 @@ def add_unplanned(request, pk: int):
     response = _render_live(
         request, pk, item_pk=item.pk, fragment="focus", nav_oob=True, added=item
     )
-    push_url(response, _live_url(interview, item.position))
-    return trigger_client_event(response, "questionAdded", {"item": item.pk})
+    return push_url(response, _live_url(interview, item.position))
 
 
 # Submission ---------------------------------------------------------------------------------
@@ -493,44 +362,11 @@ def submit(request, pk: int):
     interview = _owned(request, pk, items=True)
     if not interview.is_live:
         return _not_live_redirect(request, interview)
-    items = list(interview.items.all())
-    open_items = [item for item in items if item.state == "open"]
-    status = 200
-    if request.method == "POST":
-        form = SubmitForm(request.POST, open_count=len(open_items))
-        if form.is_valid():
-            try:
-                services.interview_submit(
-                    interview=interview,
-                    recommendation=form.cleaned_data["recommendation"],
-                    summary=form.cleaned_data["summary"],
-                    allow_unscored=form.cleaned_data.get("allow_unscored", False),
-                )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(request, "Scorecard submitted.")
-                return _redirect(request, reverse("interviews:scorecard", args=[interview.pk]))
-        status = 422
-    else:
-        form = SubmitForm(open_count=len(open_items))
-    template = "interviews/submit.html"
-    if request.htmx:
-        template += "#submit-form"
-    context = {
-        "interview": interview,
-        "items": items,
-        "open_items": open_items,
-        "form": form,
-        "pace": pace_of(interview, items),
-        "urls": interviewer_urls(interview),
-    }
-    return render(request, template, context, status=status)
-
-
-def _add_errors(form: SubmitForm, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+    return submit_page(
+        request,
+        interview=interview,
+        items=list(interview.items.all()),
+        urls=interviewer_urls(interview),
+        submit=partial(services.interview_submit, interview=interview),
+        done=("Scorecard submitted.", reverse("interviews:scorecard", args=[interview.pk])),
+    )

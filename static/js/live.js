@@ -1,20 +1,24 @@
 /*
- * Live interview: what htmx cannot do on its own.
- *  - Notes autosave: debounced while typing, retried with backoff when the network or the server
- *    fails, kept in localStorage until the server has them, restored on load; a 409 (newer notes
- *    saved elsewhere) stops the saving of that text and keeps it; leaving with unsaved notes warns.
- *  - Keyboard shortcuts: 1-4 score, s skips, n/p and arrows move; never while typing.
- *  - Session timer, pace hint, and the time spent on each question (sent with sendBeacon).
- * Everything else (scoring, moving between questions, adding questions) is plain htmx and forms.
+ * Live interview: only what htmx cannot do. htmx carries every request: scoring and moving
+ * (hx-post, hx-get) and the notes, which their form posts itself (hx-post; hx-trigger "input
+ * delay:800ms" autosaves, "submit" is the Save button). This script hooks htmx's events on the
+ * notes' requests for what htmx has no notion of:
+ *  - a backup of unsaved notes in localStorage, until the server says it has them (the
+ *    notesSaved event), restored on load;
+ *  - retry with backoff when the network or the server fails;
+ *  - a 409 (newer notes saved elsewhere) or a 422 stops the sending of that text and keeps it;
+ *    leaving with unsaved notes warns;
+ * and for what no request does: the keyboard map (1-4 score, s skips, n/p and arrows move;
+ * never while typing), the session clock with the pace hint, and the seconds spent on each
+ * question, sent with sendBeacon when the page is hidden or left (a request that outlives it).
  */
 (function () {
   "use strict";
   if (window.interviewLive) return; // htmx may run this script again after a history restore
 
-  var DEBOUNCE_MS = 800;
+  var DEBOUNCE_MS = 800; // as the notes form's hx-trigger
   var FIRST_RETRY_MS = 1000;
   var MAX_RETRY_MS = 30000;
-  var PACE_TOLERANCE = 0.1;
   var MAX_SECONDS = 3600;
   var STORE_PREFIX = "interview-kit:notes:";
 
@@ -40,12 +44,6 @@
     try { window.localStorage.removeItem(key); } catch (e) { /* off */ }
   }
 
-  function parseFragment(html) {
-    var template = document.createElement("template");
-    template.innerHTML = html;
-    return template.content;
-  }
-
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
   function isTyping(el) {
@@ -53,9 +51,9 @@
     return el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName);
   }
 
-  // Notes autosave -----------------------------------------------------------------------------
-  // One entry per question, kept while the page lives, whether or not its textarea is shown.
-  // state: saved | pending | saving | error (retrying) | conflict (409) | refused (4xx)
+  // Notes: backup, retry, conflict -------------------------------------------------------------
+  // One entry per question, kept while the page lives, whether or not its form is shown.
+  // state: saved | pending | saving | error (retrying) | conflict (409) | refused (422, 404)
 
   var notes = new Map();
   var allowLeave = false;
@@ -95,91 +93,118 @@
     }
   }
 
+  // Ask htmx to save the notes now. While the question is shown its form posts itself; a
+  // question moved away from (its form gone) posts the text kept here, from the status line.
+  function send(entry) {
+    clearTimeout(entry.timer);
+    clearTimeout(entry.retryTimer);
+    entry.timer = entry.retryTimer = null;
+    if (entry.form.isConnected) {
+      htmx.trigger(entry.form, "submit");
+      return;
+    }
+    var values = { notes: entry.text, version: String(entry.version) };
+    var sent = htmx.ajax("POST", entry.url, { source: statusEl(), swap: "none", values: values });
+    if (sent && sent.catch) sent.catch(function () { /* handled in afterRequest */ });
+  }
+
   function schedule(entry, delay) {
     clearTimeout(entry.timer);
-    entry.timer = setTimeout(function () { entry.timer = null; save(entry); }, delay);
+    entry.timer = setTimeout(function () { entry.timer = null; send(entry); }, delay);
   }
 
   function retry(entry) {
     entry.state = "error";
     entry.retryMs = Math.min(entry.retryMs ? entry.retryMs * 2 : FIRST_RETRY_MS, MAX_RETRY_MS);
     clearTimeout(entry.retryTimer);
-    entry.retryTimer = setTimeout(function () { entry.retryTimer = null; save(entry); }, entry.retryMs);
+    entry.retryTimer = setTimeout(function () { entry.retryTimer = null; send(entry); }, entry.retryMs);
   }
 
-  function showResult(entry, html) {
-    var target = document.getElementById("notes-result");
-    if (!target || target.dataset.item !== entry.item) return;
-    var fresh = parseFragment(html).querySelector("#notes-result");
-    if (fresh) target.replaceWith(fresh);
-  }
-
-  function save(entry) {
-    if (entry.inflight || entry.state === "conflict" || entry.state === "refused") return;
-    clearTimeout(entry.timer);
-    clearTimeout(entry.retryTimer);
-    entry.timer = entry.retryTimer = null;
+  // htmx:beforeRequest: send only what the server does not have, one request at a time.
+  function beforeRequest(entry, event) {
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    var typed = trigger && trigger.type === "input";
+    if (entry.inflight || entry.state === "conflict" || entry.state === "refused" ||
+      (typed && entry.state === "error")) {
+      event.preventDefault(); // refused: kept, not sent; retrying: the retry sends the newest
+      return;
+    }
     if (entry.text === entry.savedText) {
+      event.preventDefault();
       entry.state = "saved";
       dropStore(entry.key);
       renderStatus();
       return;
     }
-    var sent = entry.text;
-    var body = new FormData();
-    body.append("notes", sent);
-    body.append("version", String(entry.version));
-    body.append("csrfmiddlewaretoken", csrfToken());
+    // A failed save is handled here (kept, retried): not an error for htmx to log.
+    event.detail.error = null;
     entry.inflight = true;
+    entry.sending = entry.text;
+    entry.savedVersion = null;
     entry.state = "saving";
     renderStatus();
-    fetch(entry.url, {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
-    })
-      .then(function (response) {
-        return response.text().then(function (html) { return { response: response, html: html }; });
-      })
-      .then(function (result) {
-        entry.inflight = false;
-        var response = result.response;
-        var fragment = parseFragment(result.html);
-        var version = fragment.querySelector("#notes-result input[name=version]");
-        if (response.ok && !response.redirected && version) {
-          entry.version = parseInt(version.value, 10) || 0;
-          entry.savedText = sent;
-          entry.retryMs = 0;
-          showResult(entry, result.html);
-          if (entry.text === sent) {
-            entry.state = "saved";
-            dropStore(entry.key);
-          } else {
-            entry.state = "pending"; // typed while the save was on its way
-            backup(entry);
-            schedule(entry, DEBOUNCE_MS);
-          }
-        } else if (response.status === 409) {
-          entry.state = "conflict"; // refused, nothing overwritten: keep the text, stop sending it
-          backup(entry);
-          showResult(entry, result.html);
-        } else if (response.status === 422 || response.status === 404) {
-          var error = fragment.querySelector("[role=alert]");
-          entry.state = "refused";
-          entry.message = error ? error.textContent.trim() : "status " + response.status;
-          backup(entry);
-          showResult(entry, result.html);
-        } else {
-          retry(entry); // 5xx, 403 or a login page (session ended): try again later
-        }
-        renderStatus();
-      })
-      .catch(function () {
-        entry.inflight = false;
-        retry(entry);
-        renderStatus();
+  }
+
+  // notesSaved (the server's HX-Trigger): the text sent is safe, at this version.
+  function onSaved(entry, event) {
+    if (String(event.detail.item) === entry.item) entry.savedVersion = event.detail.version;
+  }
+
+  // htmx:beforeSwap: every answer is handled here, none is an error; only the notes' own
+  // fragments are shown (a login page after the session ended is not).
+  function beforeSwap(entry, event) {
+    event.detail.isError = false;
+    if (event.detail.xhr.status === 200 && entry.savedVersion === null) {
+      event.detail.shouldSwap = false;
+    }
+  }
+
+  // htmx:afterRequest (also after a network failure): saved, conflict, refused or retry.
+  function afterRequest(entry, event) {
+    if (!entry.inflight) return;
+    entry.inflight = false;
+    var xhr = event.detail.xhr;
+    var status = xhr ? xhr.status : 0;
+    var sent = entry.sending;
+    if (status === 200 && entry.savedVersion !== null) {
+      entry.version = entry.savedVersion;
+      entry.savedText = sent;
+      entry.retryMs = 0;
+      if (entry.text === sent) {
+        entry.state = "saved";
+        dropStore(entry.key);
+      } else {
+        entry.state = "pending"; // typed while the save was on its way
+        backup(entry);
+        schedule(entry, DEBOUNCE_MS);
+      }
+    } else if (status === 409) {
+      entry.state = "conflict"; // refused, nothing overwritten: keep the text, stop sending it
+      backup(entry);
+    } else if (status === 422 || status === 404) {
+      var template = document.createElement("template");
+      template.innerHTML = xhr.responseText;
+      var error = template.content.querySelector("[role=alert]");
+      entry.state = "refused";
+      entry.message = error ? error.textContent.trim() : "status " + status;
+      backup(entry);
+    } else {
+      retry(entry); // no network, 5xx, 403 or a login page (session ended): try again later
+    }
+    renderStatus();
+  }
+
+  function hook(target, entryOf) {
+    function on(name, handler) {
+      target.addEventListener(name, function (event) {
+        var entry = entryOf(event);
+        if (entry) handler(entry, event);
       });
+    }
+    on("htmx:beforeRequest", beforeRequest);
+    on("notesSaved", onSaved);
+    on("htmx:beforeSwap", beforeSwap);
+    on("htmx:afterRequest", afterRequest);
   }
 
   function onInput(entry, value) {
@@ -190,14 +215,13 @@
       renderStatus(); // kept locally; a retry (error) sends the newest text
       return;
     }
-    entry.state = "pending";
-    schedule(entry, DEBOUNCE_MS);
+    entry.state = "pending"; // htmx posts the form once the typing pauses
     renderStatus();
   }
 
   function flushNotes() {
     notes.forEach(function (entry) {
-      if (entry.timer) save(entry);
+      if (entry.state === "pending") send(entry);
     });
   }
 
@@ -232,11 +256,12 @@
     } else {
       local = readStore(key);
       entry = {
-        item: item, key: key, url: textarea.dataset.notesUrl, state: "saved", retryMs: 0,
+        item: item, key: key, url: form.getAttribute("hx-post"), state: "saved", retryMs: 0,
         position: focus ? focus.dataset.position : "", touched: false, savedText: serverText,
       };
       notes.set(item, entry);
     }
+    entry.form = form;
     var inflight = entry.inflight;
     if (!local || local.text === serverText) {
       entry.text = entry.savedText = serverText;
@@ -267,11 +292,12 @@
     showStaleDraft(form, key);
 
     textarea.addEventListener("input", function () { onInput(entry, textarea.value); });
-    form.addEventListener("submit", function (event) {
-      event.preventDefault(); // with JavaScript the button saves now, through the same path
-      entry.touched = true;
-      save(entry);
+    form.addEventListener("submit", function () {
+      entry.touched = true; // the Save button: htmx posts, the status speaks
+      renderStatus();
     });
+    // On the form itself: its requests still answer here after a move swapped it out.
+    hook(form, function () { return entry; });
     renderStatus();
   }
 
@@ -287,7 +313,7 @@
     }
   });
   window.addEventListener("online", function () {
-    notes.forEach(function (entry) { if (entry.state === "error") save(entry); });
+    notes.forEach(function (entry) { if (entry.state === "error") send(entry); });
   });
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-load-newer]")) allowLeave = true;
@@ -341,7 +367,12 @@
     if (event.persisted && timing.url) timing.since = Date.now();
   });
 
-  // Session timer and pace ---------------------------------------------------------------------
+  // Session clock and pace hint ----------------------------------------------------------------
+  // The pace rule is the server's (interviews/pace.py). #progress, sent again with every score
+  // and move, carries data-behind-after: the elapsed second after which the interview runs
+  // behind with the work done so far (empty: it cannot). The clock only compares itself to that
+  // second, so the hint shows on time with no request; it words it as the server does, with
+  // the minutes left to the planned length.
 
   var clock = { base: 0, loadedAt: Date.now(), interval: null };
 
@@ -360,19 +391,16 @@
     updatePace(elapsed, parseInt(timer.dataset.plannedMinutes, 10) || 0);
   }
 
-  // The same rule as views.live.pace_of: behind when time used runs >10% ahead of work done.
   function updatePace(elapsed, plannedMinutes) {
     var progress = document.getElementById("progress");
     var hint = document.getElementById("pace-hint");
-    if (!progress || !hint || !plannedMinutes) return;
-    var total = parseInt(progress.dataset.total, 10) || 0;
-    var done = parseInt(progress.dataset.done, 10) || 0; // scored or skipped
-    var left = total - done;
-    var planned = plannedMinutes * 60;
-    var behind = total > 0 && left > 0 && elapsed / planned - done / total > PACE_TOLERANCE;
+    if (!progress || !hint) return;
+    var after = progress.dataset.behindAfter;
+    var behind = Boolean(after) && elapsed > parseInt(after, 10);
     var text = "";
     if (behind) {
-      var minutesLeft = Math.max(0, Math.floor((planned - elapsed) / 60));
+      var minutesLeft = Math.max(0, Math.floor((plannedMinutes * 60 - elapsed) / 60));
+      var left = parseInt(progress.dataset.questionsLeft, 10) || 0;
       text = "Running behind plan: " + plural(left, "question") + " left, " +
         plural(minutesLeft, "minute") + " left";
     }
@@ -441,7 +469,7 @@
   var initialized = false;
 
   function bindAll() {
-    document.querySelectorAll("textarea[data-notes-url]").forEach(bindNotes);
+    document.querySelectorAll("form[data-autosave] textarea[name=notes]").forEach(bindNotes);
     startClock();
     var changed = trackFocus() && initialized;
     initialized = true;
@@ -468,9 +496,22 @@
   document.addEventListener("htmx:historyRestore", bindAll);
 
   window.interviewLive = { notes: notes, flushNotes: flushNotes, flushTime: flushTime };
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", bindAll);
-  } else {
-    bindAll();
+  // The notes of a question moved away from are posted from the status line (send): their
+  // answers come back there, to the entry of the URL they were posted to (or, for notesSaved,
+  // of the question it names).
+  function entryOfAnswer(event) {
+    var config = event.detail.requestConfig;
+    if (!config) return notes.get(String(event.detail.item)) || null;
+    var found = null;
+    notes.forEach(function (entry) { if (entry.url === config.path) found = entry; });
+    return found;
   }
+
+  // Start once htmx has read its configuration and wired the page (its first htmx:load): the
+  // restore of unsaved notes asks htmx to post them.
+  htmx.onLoad(function (elt) {
+    if (elt !== document.body) return;
+    if (statusEl()) hook(statusEl(), entryOfAnswer);
+    bindAll();
+  });
 })();

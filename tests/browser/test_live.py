@@ -5,12 +5,14 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from interviews.models import InterviewQuestion, InterviewStatus
+from interviews.models import Interview, InterviewQuestion, InterviewStatus
 from questionbank.models import Question
 
 from .helpers import (
@@ -234,6 +236,83 @@ def test_notes_on_the_second_question_read_saved(open_page, make_user, real_bank
     expect_question(page, items, 3)
     page.locator(f"#notes-{items[2].pk}").fill("Third.")
     expect(page.locator("#save-status")).to_have_text("Saved")
+
+
+def test_notes_typed_just_before_moving_on_are_saved(open_page, make_user, real_bank):
+    """n pressed before the autosave's pause: the notes are sent as the question leaves, and
+    their answer, reaching a form htmx has swapped out, still says "Saved"."""
+    user = make_user("ines", "Interviewers")
+    interview = make_interview(user, count=3)
+    items = list(interview.items.order_by("position"))
+    page = open_page(user)
+    page.goto(live_url(interview))
+    expect_question(page, items, 1)
+    with page.expect_response(NOTES_URL) as saved:
+        page.locator(f"#notes-{items[0].pk}").click()
+        page.keyboard.type("Quick note.")
+        page.keyboard.press("Escape")
+        page.keyboard.press("n")
+    assert saved.value.status == 200
+    expect_question(page, items, 2)
+    expect(page.locator("#save-status")).to_have_text("Saved")
+    assert InterviewQuestion.objects.get(pk=items[0].pk).notes == "Quick note."
+
+
+def test_notes_of_a_question_moved_away_from_are_retried(open_page, make_user, real_bank):
+    """Notes that failed to save on question 1 are retried from question 2, whose page no
+    longer has their form, until the server has them."""
+    user = make_user("ines", "Interviewers")
+    interview = make_interview(user, count=3)
+    items = list(interview.items.order_by("position"))
+    page = open_page(user)
+    page.goto(live_url(interview))
+    expect_question(page, items, 1)
+    status = page.locator("#save-status")
+    page.route(NOTES_URL, lambda route: route.abort("internetdisconnected"))
+    page.locator(f"#notes-{items[0].pk}").click()
+    page.keyboard.type("Written offline.")
+    expect(status).to_contain_text("Not saved")
+    page.keyboard.press("Escape")
+    page.keyboard.press("n")
+    expect_question(page, items, 2)
+    expect(status).to_contain_text("Not saved")
+
+    page.unroute(NOTES_URL)
+    expect(status).to_have_text("Saved", timeout=20000)
+    item = InterviewQuestion.objects.get(pk=items[0].pk)
+    assert (item.notes, item.notes_version) == ("Written offline.", 1)
+    page.keyboard.press("p")
+    expect_question(page, items, 1)
+    expect(page.locator(f"#notes-{items[0].pk}")).to_have_value("Written offline.")
+
+
+def test_the_pace_hint_shows_as_time_passes_and_goes_with_the_work(open_page, make_user, real_bank):
+    """The pace rule is the server's; the page shows its hint when the clock passes the second
+    the server named (no request), and a score moves that second on."""
+    user = make_user("ines", "Interviewers")
+    interview = make_interview(user, count=3, planned_minutes=5)
+    # Behind after 30 s with nothing done (10% of 5 minutes); loaded at about 5 s, on plan.
+    Interview.objects.filter(pk=interview.pk).update(
+        started_at=timezone.now() - timedelta(seconds=5)
+    )
+    page = open_page(user)
+    page.clock.install()
+    page.goto(live_url(interview))
+    hint = page.locator("#pace-hint")
+    expect(page.locator("#progress")).to_have_attribute("data-behind-after", "30")
+    expect(hint).to_be_hidden()
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.clock.fast_forward(30_000)
+    expect(hint).to_have_text("Running behind plan: 3 questions left, 4 minutes left")
+    expect(hint).to_be_visible()
+    assert requests == []  # the clock asked nothing
+
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("3")  # 1 of 3 done: behind after 130 s
+    expect(page.locator("#progress")).to_have_attribute("data-behind-after", "130")
+    page.clock.fast_forward(2_000)
+    expect(hint).to_be_hidden()
 
 
 def test_a_key_pressed_as_a_question_arrives_moves_on_in_place(open_page, make_user, real_bank):
