@@ -89,7 +89,7 @@ class ParsedTopic:
 class ParsedQuestion:
     text: str
     line: int
-    kind: str
+    kind: Kind
     difficulty: int
     topic_slugs: list[str]
     level_slugs: list[str]
@@ -106,7 +106,7 @@ class ParsedGuide:
     questions: list[ParsedQuestion]
 
 
-def kind_for(topic_name: str, text: str) -> str:
+def kind_for(topic_name: str, text: str) -> Kind:
     if topic_name in KIND_BY_TOPIC:
         return KIND_BY_TOPIC[topic_name]
     if SYSTEM_DESIGN_RE.match(text):
