@@ -428,8 +428,3 @@ class Problem(Schema):
     status: int
     detail: str
     errors: list[ProblemError] | None = None
-
-
-class DateRange(Schema):
-    after: date | None = None
-    before: date | None = None

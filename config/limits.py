@@ -28,7 +28,6 @@ ANCHOR = 500  # one rubric anchor: a sentence or two of what is observed at that
 LEVEL_DESCRIPTION = 2_000
 SOURCE = 200
 # Logging in.
-USERNAME = 150
 PASSWORD = 256
 # Query strings (searches).
 SEARCH = 200
