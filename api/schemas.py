@@ -2,7 +2,7 @@
 from these same classes, so the documentation cannot drift from what is answered."""
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Generic, Literal, TypeVar
 
 from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints
@@ -13,13 +13,24 @@ from questionbank.models import Kind, QuestionStatus
 
 T = TypeVar("T")
 
-KindName = Literal[tuple(Kind.values)]  # type: ignore[valid-type]
-QuestionStatusName = Literal[tuple(QuestionStatus.values)]  # type: ignore[valid-type]
-InterviewStatusName = Literal[tuple(InterviewStatus.values)]  # type: ignore[valid-type]
-LoopStatusName = Literal[tuple(LoopStatus.values)]  # type: ignore[valid-type]
-RecommendationName = Literal[tuple(Recommendation.values)]  # type: ignore[valid-type]
-DecisionName = Literal[tuple(Decision.values)]  # type: ignore[valid-type]
-CoScorerRoleName = Literal[tuple(CoScorerRole.values)]  # type: ignore[valid-type]
+# The enums' values as Literal types, built from the models' choices at run time; mypy cannot
+# read a Literal built at run time, so to it they are the values' type, str.
+if TYPE_CHECKING:
+    KindName = str
+    QuestionStatusName = str
+    InterviewStatusName = str
+    LoopStatusName = str
+    RecommendationName = str
+    DecisionName = str
+    CoScorerRoleName = str
+else:
+    KindName = Literal[tuple(Kind.values)]
+    QuestionStatusName = Literal[tuple(QuestionStatus.values)]
+    InterviewStatusName = Literal[tuple(InterviewStatus.values)]
+    LoopStatusName = Literal[tuple(LoopStatus.values)]
+    RecommendationName = Literal[tuple(Recommendation.values)]
+    DecisionName = Literal[tuple(Decision.values)]
+    CoScorerRoleName = Literal[tuple(CoScorerRole.values)]
 Slug = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 
 
@@ -37,8 +48,9 @@ Moment = Annotated[datetime, AfterValidator(_in_utc)]
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
-def bounded(max_length: int, *, min_length: int = 0):
-    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length)]
+def bounded(max_length: int, *, min_length: int = 0) -> StringConstraints:
+    """A text field's length bounds: ``Annotated[str, bounded(limits.NAME, min_length=1)]``."""
+    return StringConstraints(min_length=min_length, max_length=max_length)
 
 
 class Page(Schema, Generic[T]):
@@ -92,29 +104,29 @@ class QuestionOut(Schema):
 
 
 class QuestionIn(Schema):
-    text: bounded(limits.QUESTION_TEXT, min_length=1)  # type: ignore[valid-type]
+    text: Annotated[str, bounded(limits.QUESTION_TEXT, min_length=1)]
     kind: KindName = "conceptual"
     difficulty: int = Field(3, ge=1, le=5)
     levels: list[Slug] = Field(min_length=1, max_length=20, description="Level slugs")
     topics: list[Slug] = Field(min_length=1, max_length=50, description="Topic slugs")
-    guidance: bounded(limits.GUIDANCE) = ""  # type: ignore[valid-type]
-    follow_ups: bounded(limits.GUIDANCE) = ""  # type: ignore[valid-type]
-    red_flags: bounded(limits.GUIDANCE) = ""  # type: ignore[valid-type]
+    guidance: Annotated[str, bounded(limits.GUIDANCE)] = ""
+    follow_ups: Annotated[str, bounded(limits.GUIDANCE)] = ""
+    red_flags: Annotated[str, bounded(limits.GUIDANCE)] = ""
     estimated_minutes: int | None = Field(None, ge=1, le=120)
 
 
 class QuestionPatch(Schema):
     """Only the fields sent change."""
 
-    text: bounded(limits.QUESTION_TEXT, min_length=1) | None = None  # type: ignore[valid-type]
+    text: Annotated[str, bounded(limits.QUESTION_TEXT, min_length=1)] | None = None
     kind: KindName | None = None
     difficulty: int | None = Field(None, ge=1, le=5)
     status: QuestionStatusName | None = None
     levels: list[Slug] | None = Field(None, min_length=1, max_length=20)
     topics: list[Slug] | None = Field(None, min_length=1, max_length=50)
-    guidance: bounded(limits.GUIDANCE) | None = None  # type: ignore[valid-type]
-    follow_ups: bounded(limits.GUIDANCE) | None = None  # type: ignore[valid-type]
-    red_flags: bounded(limits.GUIDANCE) | None = None  # type: ignore[valid-type]
+    guidance: Annotated[str, bounded(limits.GUIDANCE)] | None = None
+    follow_ups: Annotated[str, bounded(limits.GUIDANCE)] | None = None
+    red_flags: Annotated[str, bounded(limits.GUIDANCE)] | None = None
     estimated_minutes: int | None = Field(None, ge=1, le=120)
 
 
@@ -133,10 +145,10 @@ class CandidateOut(Schema):
 
 
 class CandidateIn(Schema):
-    name: bounded(limits.NAME, min_length=1)  # type: ignore[valid-type]
-    email: bounded(limits.EMAIL) = ""  # type: ignore[valid-type]
+    name: Annotated[str, bounded(limits.NAME, min_length=1)]
+    email: Annotated[str, bounded(limits.EMAIL)] = ""
     level: Slug
-    notes: bounded(limits.CANDIDATE_NOTES) = ""  # type: ignore[valid-type]
+    notes: Annotated[str, bounded(limits.CANDIDATE_NOTES)] = ""
     allow_duplicate_email: bool = Field(
         False, description="Add the candidate even when the e-mail is already a candidate's"
     )
@@ -178,7 +190,9 @@ class LoopOut(Schema):
 class DecisionIn(Schema):
     decision: DecisionName
     decided_on: date | None = Field(None, description="The day decided; today when left out")
-    note: bounded(limits.AMEND_REASON) = Field("", description="What the decision rests on")
+    note: Annotated[str, bounded(limits.AMEND_REASON)] = Field(
+        "", description="What the decision rests on"
+    )
 
 
 class LoopIn(Schema):
@@ -414,8 +428,3 @@ class Problem(Schema):
     status: int
     detail: str
     errors: list[ProblemError] | None = None
-
-
-class DateRange(Schema):
-    after: date | None = None
-    before: date | None = None

@@ -134,12 +134,29 @@ def main():
         measures_bench.main()
         return
 
-    from interviews import services
-    from interviews.autocompose_services import autocompose_interview
+    from questionbank.models import Level
+    from tests.factories import UserFactory
+
+    bench_guide_import()
+    user = UserFactory(username="bench", groups=["Interviewers"])
+    user.is_staff = user.is_superuser = True
+    user.save()
+    client = Client()
+    client.force_login(user)
+    engineer = Level.objects.get(slug="engineer")
+    bench_bank(client)
+    candidate = bench_interview_pages(client, user, engineer)
+    bench_interviews_list(client, user, engineer, candidate)
+    print_rows(db.vendor)
+
+    # The measures pages at 5,000 interviews and 50,000 scored items (issue 13).
+    from bench import measures as measures_bench
+
+    measures_bench.main()
+
+
+def bench_guide_import():
     from questionbank.guide import decode, parse_guide
-    from questionbank.models import Level, Question
-    from questionbank.similarity import similar_questions
-    from tests.factories import UserFactory, make_bank
 
     guide_text = decode((ROOT / "fixtures" / "llm_guide.txt").read_bytes())
     measure("parse the guide (312 questions)", lambda: parse_guide(guide_text), repeat=20)
@@ -154,12 +171,12 @@ def main():
         repeat=3,
     )
 
-    user = UserFactory(username="bench", groups=["Interviewers"])
-    user.is_staff = user.is_superuser = True
-    user.save()
-    client = Client()
-    client.force_login(user)
-    engineer = Level.objects.get(slug="engineer")
+
+def bench_bank(client):
+    """The bank's pages and the admin at 3,000 and 10,000 questions, then the admin import."""
+    from questionbank.models import Question
+    from questionbank.similarity import similar_questions
+    from tests.factories import make_bank
 
     for size in (3000, 10000):
         make_bank(size - Question.objects.count())
@@ -181,6 +198,13 @@ def main():
     import_preview, import_confirm = admin_import(client, rows=1000)
     measure(f"admin import preview, 1000 rows ({n} in the bank)", import_preview, repeat=3)
     measure("admin import confirm, 1000 rows (writes them)", import_confirm, repeat=1)
+
+
+def bench_interview_pages(client, user, engineer):
+    """One interview of 40 questions through composer, live page and scorecard; its candidate."""
+    from interviews import services
+    from interviews.autocompose_services import autocompose_interview
+    from questionbank.models import Question
 
     candidate = services.candidate_create(name="Bench Candidate", level=engineer, created_by=user)
     interview = services.interview_create(
@@ -217,7 +241,10 @@ def main():
     measure("scorecard, 40 questions", lambda: client.get(f"/interviews/{interview.pk}/"))
     measure("candidate debrief", lambda: client.get(f"/candidates/{candidate.pk}/"))
     measure("dashboard", lambda: client.get("/"))
+    return candidate
 
+
+def bench_interviews_list(client, user, engineer, candidate):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -244,16 +271,13 @@ def main():
         ),
     )
 
+
+def print_rows(vendor):
     width = max(len(r[0]) for r in ROWS)
-    print(f"\nInterview Kit benchmark on {db.vendor} ({os.cpu_count()} cores)\n")
+    print(f"\nInterview Kit benchmark on {vendor} ({os.cpu_count()} cores)\n")
     print(f"{'operation':<{width}}  {'median ms':>9}  {'best ms':>8}  {'queries':>7}  status")
     for label, median, best, queries, status in ROWS:
         print(f"{label:<{width}}  {median:9.1f}  {best:8.1f}  {queries:7d}  {status}")
-
-    # The measures pages at 5,000 interviews and 50,000 scored items (issue 13).
-    from bench import measures as measures_bench
-
-    measures_bench.main()
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ def client_ip(request) -> str | None:
     """The address to throttle logins by: the connection's, or behind the HTTPS proxy
     (BEHIND_HTTPS_PROXY), the last address the proxy appended to X-Forwarded-For."""
     if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = request.headers.get("x-forwarded-for", "")
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
             return hops[-1]

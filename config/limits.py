@@ -5,6 +5,8 @@ the forms (a `maxlength` on each input and a form error), the admin and the impo
 The bank's longest texts today: question 158, guidance 1,135, follow-ups 254, reading 232.
 """
 
+from typing import Any
+
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Length
@@ -26,7 +28,6 @@ ANCHOR = 500  # one rubric anchor: a sentence or two of what is observed at that
 LEVEL_DESCRIPTION = 2_000
 SOURCE = 200
 # Logging in.
-USERNAME = 150
 PASSWORD = 256
 # Query strings (searches).
 SEARCH = 200
@@ -42,7 +43,7 @@ def length_constraint(field: str, limit: int, *, model: str) -> models.CheckCons
     )
 
 
-def bounded_text(limit: int, *args, **kwargs) -> models.TextField:
+def bounded_text(limit: int, verbose_name: str | None = None, **kwargs: Any) -> models.TextField:
     """A TextField whose forms carry `maxlength` and whose full_clean() refuses longer text."""
     kwargs.setdefault("validators", [MaxLengthValidator(limit)])
-    return models.TextField(*args, max_length=limit, **kwargs)
+    return models.TextField(verbose_name, max_length=limit, **kwargs)

@@ -160,7 +160,6 @@ class Candidate(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        permissions = [("erase_candidate", "Can erase a candidate and everything about them")]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="candidate_name_not_empty"),
             length_constraint("notes", limits.CANDIDATE_NOTES, model="candidate"),

@@ -31,8 +31,3 @@ def group_names(user) -> set[str]:
     if not hasattr(user, "_group_names_cache"):
         user._group_names_cache = set(user.groups.values_list("name", flat=True))
     return user._group_names_cache
-
-
-def roles_of(user) -> list[str]:
-    names = group_names(user)
-    return [role for role in Role if role.value in names]

@@ -1,3 +1,6 @@
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from django import forms
 from django.db import models
 
@@ -8,6 +11,16 @@ DIFFICULTY_CHOICES = [("", "Any difficulty")] + [
     (str(d), f"{d} · {label}")
     for d, label in [(1, "easiest"), (2, "easy"), (3, "medium"), (4, "hard"), (5, "hardest")]
 ]
+
+
+class TopicField(forms.ModelChoiceField):
+    """A topic labelled with its number of active questions; the form sets ``counts``
+    (topic id to count) for the chosen level."""
+
+    counts: Mapping[int, int] = MappingProxyType({})
+
+    def label_from_instance(self, obj: Topic) -> str:
+        return f"{obj.name} ({self.counts.get(obj.pk, 0)})"
 
 
 class BankFilterForm(forms.Form):
@@ -24,7 +37,7 @@ class BankFilterForm(forms.Form):
     level = forms.ModelChoiceField(
         Level.objects.all(), required=False, empty_label="Any level", to_field_name="slug"
     )
-    topic = forms.ModelChoiceField(
+    topic = TopicField(
         Topic.objects.all(), required=False, empty_label="Any topic", to_field_name="slug"
     )
     difficulty = forms.TypedChoiceField(
@@ -40,11 +53,12 @@ class BankFilterForm(forms.Form):
         # (overall when no level), those without any hidden unless already chosen.
         # The counts come from the cache (questionbank/counts.py).
         topic = self.fields["topic"]
+        assert isinstance(topic, TopicField)
         counts = topic_counts(self._chosen("level") or None)
         topic.queryset = Topic.objects.filter(
             models.Q(pk__in=list(counts)) | models.Q(slug=self._chosen("topic"))
         ).order_by("position", "name")  # the guide's order, as everywhere topics are listed
-        topic.label_from_instance = lambda t: f"{t.name} ({counts.get(t.pk, 0)})"
+        topic.counts = counts
 
     def _chosen(self, name: str) -> str:
         """The slug a filter asks for: from the query string, else the form's initial."""

@@ -12,8 +12,10 @@ The guide's format:
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NoReturn
 
 from django.utils.text import slugify
 
@@ -87,7 +89,7 @@ class ParsedTopic:
 class ParsedQuestion:
     text: str
     line: int
-    kind: str
+    kind: Kind
     difficulty: int
     topic_slugs: list[str]
     level_slugs: list[str]
@@ -104,7 +106,7 @@ class ParsedGuide:
     questions: list[ParsedQuestion]
 
 
-def kind_for(topic_name: str, text: str) -> str:
+def kind_for(topic_name: str, text: str) -> Kind:
     if topic_name in KIND_BY_TOPIC:
         return KIND_BY_TOPIC[topic_name]
     if SYSTEM_DESIGN_RE.match(text):
@@ -134,102 +136,135 @@ def decode(data: bytes, source: str = "") -> str:
     return text
 
 
-def parse_guide(text: str, source: str = "") -> ParsedGuide:
-    levels: list[ParsedLevel] = []
-    topics: list[ParsedTopic] = []
-    level: ParsedLevel | None = None
-    topic: ParsedTopic | None = None
-    advanced = False
-    expect_description = False
+class _GuideReader:
+    """The parser's state while it reads a guide line by line: the levels and topics so far,
+    the current ones, whether the advanced section has begun, and the level whose description
+    the next line may be."""
 
-    def fail(message, lineno):
-        raise GuideError(message, lineno, source)
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.levels: list[ParsedLevel] = []
+        self.topics: list[ParsedTopic] = []
+        self.level: ParsedLevel | None = None
+        self.topic: ParsedTopic | None = None
+        self.advanced = False
+        self.describing: ParsedLevel | None = None
 
-    def start_topic(name, section, lineno):
-        nonlocal topic
-        if topic is not None and not topic.questions:
-            fail(f"topic {topic.name!r} has no questions", topic.line)
+    def fail(self, message: str, lineno: int | None) -> NoReturn:
+        raise GuideError(message, lineno, self.source)
+
+    def close_topic(self) -> None:
+        if self.topic is not None and not self.topic.questions:
+            self.fail(f"topic {self.topic.name!r} has no questions", self.topic.line)
+
+    def start_part(self, match: re.Match[str], lineno: int) -> None:
+        self.close_topic()
+        level = ParsedLevel(name=match[2], rank=int(match[1]), line=lineno)
+        if any(lv.slug == level.slug or lv.rank == level.rank for lv in self.levels):
+            self.fail(f"level {level.name!r} (part {level.rank}) appears twice", lineno)
+        self.levels.append(level)
+        self.level, self.topic, self.advanced, self.describing = level, None, False, level
+
+    def start_topic(self, name: str, section: str, lineno: int) -> None:
+        self.close_topic()
         topic = ParsedTopic(
             name=name.strip(),
             section=section,
-            position=len(topics) + 1,
+            position=len(self.topics) + 1,
             line=lineno,
-            all_levels=advanced,
-            level=None if advanced else level,
+            all_levels=self.advanced,
+            level=None if self.advanced else self.level,
         )
-        if any(t.slug == topic.slug for t in topics):
-            fail(f"topic {topic.name!r} appears twice", lineno)
-        topics.append(topic)
+        self.topic = topic
+        if any(t.slug == topic.slug for t in self.topics):
+            self.fail(f"topic {topic.name!r} appears twice", lineno)
+        self.topics.append(topic)
 
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line:
-            continue
+    def add_question(self, line: str, lineno: int) -> None:
+        question = line[1:].strip()
+        if not self.levels and question.startswith("Part "):
+            return  # the structure list before the first part describes the levels
+        if self.topic is None:
+            self.fail("a question before any topic", lineno)
+        if not question:
+            self.fail("an empty question", lineno)
+        self.topic.questions.append((lineno, question))
+
+    def start_advanced(self, lineno: int) -> None:
+        if not self.levels:
+            self.fail("a topic before any part", lineno)
+        self.close_topic()
+        self.advanced, self.topic = True, None
+
+    def start_numbered_topic(self, name: str, lineno: int) -> None:
+        if self.level is None:
+            self.fail("a topic before any part", lineno)
+        self.start_topic(name, f"Part {self.level.rank}: LLM {self.level.name}", lineno)
+
+    def start_advanced_topic(self, line: str, lineno: int) -> None:
+        section = ADVANCED_HEADING
+        if self.topic is not None and not self.topic.questions:
+            # A heading with no questions of its own is the section of the heading after it.
+            self.topics.pop()
+            section, self.topic = self.topic.name, None
+        self.start_topic(line, section, lineno)
+
+    def read(self, line: str, lineno: int) -> None:
+        """One non-blank, stripped line of the guide."""
         if m := PART_RE.match(line):
-            if topic is not None and not topic.questions:
-                fail(f"topic {topic.name!r} has no questions", topic.line)
-            level = ParsedLevel(name=m[2], rank=int(m[1]), line=lineno)
-            if any(lv.slug == level.slug or lv.rank == level.rank for lv in levels):
-                fail(f"level {level.name!r} (part {level.rank}) appears twice", lineno)
-            levels.append(level)
-            topic, advanced, expect_description = None, False, True
-            continue
+            self.start_part(m, lineno)
+            return
         is_question = line.startswith("-")
         topic_match = TOPIC_RE.match(line)
-        if expect_description:
-            expect_description = False
+        if (describing := self.describing) is not None:
+            self.describing = None
             if not is_question and not topic_match and line != ADVANCED_HEADING:
-                level.description = line
-                continue
+                describing.description = line
+                return
         if is_question:
-            question = line[1:].strip()
-            if not levels and question.startswith("Part "):
-                continue  # the structure list before the first part describes the levels
-            if topic is None:
-                fail("a question before any topic", lineno)
-            if not question:
-                fail("an empty question", lineno)
-            topic.questions.append((lineno, question))
-            continue
-        if line == ADVANCED_HEADING:
-            if not levels:
-                fail("a topic before any part", lineno)
-            if topic is not None and not topic.questions:
-                fail(f"topic {topic.name!r} has no questions", topic.line)
-            advanced, topic = True, None
-            continue
-        if topic_match:
-            if level is None:
-                fail("a topic before any part", lineno)
-            start_topic(topic_match[2], f"Part {level.rank}: LLM {level.name}", lineno)
-            continue
-        if advanced:
-            section = ADVANCED_HEADING
-            if topic is not None and not topic.questions:
-                # A heading with no questions of its own is the section of the heading after it.
-                topics.pop()
-                section, topic = topic.name, None
-            start_topic(line, section, lineno)
-            continue
-        if not levels:
-            continue  # the preamble: title, introduction, "Structure:"
-        fail(f"unrecognised line {line[:60]!r} (expected a topic, a question or a part)", lineno)
+            self.add_question(line, lineno)
+        elif line == ADVANCED_HEADING:
+            self.start_advanced(lineno)
+        elif topic_match:
+            self.start_numbered_topic(topic_match[2], lineno)
+        elif self.advanced:
+            self.start_advanced_topic(line, lineno)
+        elif self.levels:
+            self.fail(
+                f"unrecognised line {line[:60]!r} (expected a topic, a question or a part)", lineno
+            )
+        # else: the preamble before the first part (title, introduction, "Structure:")
 
-    if topic is not None and not topic.questions:
-        fail(f"topic {topic.name!r} has no questions", topic.line)
-    if not levels:
-        raise GuideError("no 'Part N: LLM <Level>' heading: this is not a guide", None, source)
-    if not topics:
-        raise GuideError("no topics", None, source)
-    return ParsedGuide(levels=levels, topics=topics, questions=_merge_questions(levels, topics))
+    def finish(self) -> ParsedGuide:
+        self.close_topic()
+        if not self.levels:
+            self.fail("no 'Part N: LLM <Level>' heading: this is not a guide", None)
+        if not self.topics:
+            self.fail("no topics", None)
+        return ParsedGuide(
+            levels=self.levels,
+            topics=self.topics,
+            questions=_merge_questions(self.levels, self.topics),
+        )
 
 
-def _merge_questions(levels, topics) -> list[ParsedQuestion]:
+def parse_guide(text: str, source: str = "") -> ParsedGuide:
+    reader = _GuideReader(source)
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        if line := raw.strip():
+            reader.read(line, lineno)
+    return reader.finish()
+
+
+def _merge_questions(levels: list[ParsedLevel], topics: list[ParsedTopic]) -> list[ParsedQuestion]:
     """One question per distinct text; a text under two topics carries both (and both levels)."""
     all_level_slugs = [lv.slug for lv in sorted(levels, key=lambda lv: lv.rank)]
     by_key: dict[str, ParsedQuestion] = {}
     for topic in topics:
-        level_slugs = all_level_slugs if topic.all_levels else [topic.level.slug]
+        if topic.all_levels or topic.level is None:
+            level_slugs = all_level_slugs
+        else:
+            level_slugs = [topic.level.slug]
         excluded = LEVELS_EXCLUDED_BY_TOPIC.get(topic.name, set())
         level_slugs = [s for s in level_slugs if s not in excluded]
         count = len(topic.questions)
@@ -266,7 +301,11 @@ class Guidance:
     anchors: dict[str, str] = field(default_factory=dict)
 
 
-def parse_anchors(entry: dict, fail) -> dict[str, str]:
+# Raises a GuideError that names the guidance entry.
+EntryFailure = Callable[[str], NoReturn]
+
+
+def parse_anchors(entry: dict[str, Any], fail: EntryFailure) -> dict[str, str]:
     """The four anchors of one guidance entry: all present, one line each, short, distinct."""
     anchors = entry.get("anchors")
     if not isinstance(anchors, dict):
@@ -274,7 +313,7 @@ def parse_anchors(entry: dict, fail) -> dict[str, str]:
     unknown = sorted(set(anchors) - set(ANCHOR_LEVELS))
     if unknown:
         fail(f"unknown anchor {unknown[0]!r} (expected poor, mixed, good, excellent)")
-    out = {}
+    out: dict[str, str] = {}
     for level in ANCHOR_LEVELS:
         text = anchors.get(level)
         if not isinstance(text, str) or not text.strip():
@@ -291,6 +330,13 @@ def parse_anchors(entry: dict, fail) -> dict[str, str]:
             fail(f"anchors.{level} repeats anchors.{same[0]}")
         out[level] = text
     return out
+
+
+def _entry_failure(path: Path, n: int, text: str) -> EntryFailure:
+    def fail(message: str) -> NoReturn:
+        raise GuideError(f"entry {n} ({text[:60]!r}): {message}", None, path.name)
+
+    return fail
 
 
 def load_guidance(directory: Path) -> dict[str, Guidance]:
@@ -310,10 +356,7 @@ def load_guidance(directory: Path) -> dict[str, Guidance]:
             key = normalize_text(text)
             if key in out:
                 raise GuideError(f"guidance for {text!r} given twice", None, path.name)
-
-            def fail(message: str, n=n, text=text, path=path):
-                raise GuideError(f"entry {n} ({text[:60]!r}): {message}", None, path.name)
-
+            fail = _entry_failure(path, n, text)
             minutes = entry.get("minutes")
             if not isinstance(minutes, int) or not 1 <= minutes <= 120:
                 fail("minutes must be 1..120")

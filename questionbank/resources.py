@@ -232,9 +232,9 @@ class QuestionResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
-    def check_row(self, instance: Question) -> dict:
+    def check_row(self, instance: Question) -> dict[str, str | list[str]]:
         """What the model's validation and constraints would refuse, without a query."""
-        errors = {}
+        errors: dict[str, str | list[str]] = {}
         try:
             instance.clean_fields()
         except ValidationError as exc:

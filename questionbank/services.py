@@ -1,11 +1,13 @@
 """Writes to the question bank that span models, each inside a transaction."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from people.models import Verb
 from people.services import audit_record
@@ -16,15 +18,16 @@ from .guide import (
     Guidance,
     GuideError,
     ParsedGuide,
+    ParsedQuestion,
     decode,
     load_guidance,
     parse_guide,
 )
-from .models import DEFAULT_MINUTES, Level, Question, Topic, normalize_text
+from .models import DEFAULT_MINUTES, Kind, Level, Question, Topic, normalize_text
 
 
 def _check_tags(levels: Iterable[Level], topics: Iterable[Topic]) -> None:
-    errors = {}
+    errors: dict[str, str] = {}
     if not list(levels):
         errors["levels"] = "A question needs at least one level."
     if not list(topics):
@@ -35,7 +38,12 @@ def _check_tags(levels: Iterable[Level], topics: Iterable[Topic]) -> None:
 
 @transaction.atomic
 def question_create(
-    *, text: str, levels: Iterable[Level], topics: Iterable[Topic], actor=None, **fields
+    *,
+    text: str,
+    levels: Iterable[Level],
+    topics: Iterable[Topic],
+    actor: AbstractBaseUser | None = None,
+    **fields: Any,
 ) -> Question:
     """A new question with its levels and topics; at least one of each, or nothing is written.
     With an ``actor`` (a curator through the API), the audit trail records who added it."""
@@ -43,7 +51,7 @@ def question_create(
     _check_tags(levels, topics)
     question = Question(text=text.strip(), **fields)
     if "estimated_minutes" not in fields:
-        question.estimated_minutes = DEFAULT_MINUTES.get(question.kind, 5)
+        question.estimated_minutes = _default_minutes(question.kind)
     question.full_clean()
     question.save()
     question.levels.set(levels)
@@ -51,6 +59,11 @@ def question_create(
     if actor is not None:
         audit_record(actor=actor, verb=Verb.CREATE, target=question)
     return question
+
+
+def _default_minutes(kind: str) -> int:
+    """The kind's usual minutes; 5 for a kind that ``full_clean`` then refuses."""
+    return DEFAULT_MINUTES[Kind(kind)] if kind in Kind.values else 5
 
 
 # The fields of a question a curator changes (the admin's form, the API).
@@ -77,10 +90,10 @@ EDITABLE_FIELDS = frozenset(
 def question_update(
     *,
     question: Question,
-    actor,
+    actor: AbstractBaseUser,
     levels: Iterable[Level] | None = None,
     topics: Iterable[Topic] | None = None,
-    **fields,
+    **fields: Any,
 ) -> Question:
     """Change some fields (and/or the levels and topics) of a question under a row lock;
     every rule of the model checked, nothing written when one fails. Recorded in the audit
@@ -149,23 +162,6 @@ class ImportReport:
         )
 
 
-GUIDE_FIELDS = (
-    "kind",
-    "difficulty",
-    "source",
-    "source_line",
-    "estimated_minutes",
-    "guidance",
-    "follow_ups",
-    "red_flags",
-    "reading",
-    "anchor_poor",
-    "anchor_mixed",
-    "anchor_good",
-    "anchor_excellent",
-)
-
-
 def guide_import_file(
     *, path: Path, guidance_dir: Path | None = None, dry_run: bool = False
 ) -> ImportReport:
@@ -204,8 +200,8 @@ def guide_import(
     return report
 
 
-def _import_levels(guide, report) -> dict[str, Level]:
-    out = {}
+def _import_levels(guide: ParsedGuide, report: ImportReport) -> dict[str, Level]:
+    out: dict[str, Level] = {}
     for parsed in guide.levels:
         values = {"name": parsed.name, "rank": parsed.rank, "description": parsed.description}
         level, created = Level.objects.get_or_create(slug=parsed.slug, defaults=values)
@@ -217,8 +213,8 @@ def _import_levels(guide, report) -> dict[str, Level]:
     return out
 
 
-def _import_topics(guide, report) -> dict[str, Topic]:
-    out = {}
+def _import_topics(guide: ParsedGuide, report: ImportReport) -> dict[str, Topic]:
+    out: dict[str, Topic] = {}
     for parsed in guide.topics:
         values = {"name": parsed.name, "section": parsed.section, "position": parsed.position}
         topic, created = Topic.objects.get_or_create(slug=parsed.slug, defaults=values)
@@ -230,7 +226,9 @@ def _import_topics(guide, report) -> dict[str, Topic]:
     return out
 
 
-def _update(obj, values: dict, label: str, report: ImportReport) -> bool:
+def _update(
+    obj: models.Model, values: Mapping[str, object], label: str, report: ImportReport
+) -> bool:
     diffs = [
         f"{name}: {getattr(obj, name)!r} -> {value!r}"
         for name, value in values.items()
@@ -260,8 +258,17 @@ def _create_questions(new: list[tuple[Question, list[Level], list[Topic]]]) -> N
     bank_changed()  # bulk inserts send no signal
 
 
-def _import_question(parsed, guidance, source, existing, levels, topics, report, new) -> None:
-    values = {
+def _import_question(
+    parsed: ParsedQuestion,
+    guidance: Guidance | None,
+    source: str,
+    existing: dict[str, Question],
+    levels: dict[str, Level],
+    topics: dict[str, Topic],
+    report: ImportReport,
+    new: list[tuple[Question, list[Level], list[Topic]]],
+) -> None:
+    values: dict[str, object] = {
         "kind": parsed.kind,
         "difficulty": parsed.difficulty,
         "source": source,

@@ -12,6 +12,7 @@ import json
 import logging
 import time
 from datetime import datetime, timedelta
+from functools import partial
 
 import requests
 from django.conf import settings
@@ -75,7 +76,7 @@ def emit(event: str, payload: dict) -> list[Delivery]:
         for endpoint in endpoints
     )
     for delivery in deliveries:
-        transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk), robust=True)
+        transaction.on_commit(partial(_enqueue, delivery.pk), robust=True)
     return deliveries
 
 

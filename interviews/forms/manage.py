@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
 from django.utils import timezone
 
 from interviews.models import INTERVIEW_SORTS, Candidate, Interview, InterviewStatus
@@ -89,6 +90,13 @@ class DiscardForm(forms.Form):
     )
 
 
+class PersonField(forms.ModelChoiceField):
+    """A user shown by full name, or by username when there is none."""
+
+    def label_from_instance(self, obj: AbstractUser) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
 class InterviewFilterForm(forms.Form):
     """The interviews page's filters, all in the URL. ``filter`` applies the valid ones."""
 
@@ -114,7 +122,7 @@ class InterviewFilterForm(forms.Form):
     candidate = forms.ModelChoiceField(
         Candidate.objects.none(), label="Candidate", required=False, empty_label="Any candidate"
     )
-    interviewer = forms.ModelChoiceField(
+    interviewer = PersonField(
         get_user_model().objects.none(),
         label="Interviewer",
         required=False,
@@ -141,12 +149,12 @@ class InterviewFilterForm(forms.Form):
         shown = in_list.active()
         if picked.isdigit():
             shown = in_list.filter(archived_at__isnull=True) | in_list.filter(pk=picked)
-        self.fields["candidate"].queryset = shown.order_by("name", "id")
+        candidate, interviewer = self.fields["candidate"], self.fields["interviewer"]
+        assert isinstance(candidate, forms.ModelChoiceField)
+        assert isinstance(interviewer, forms.ModelChoiceField)
+        candidate.queryset = shown.order_by("name", "id")
         people = get_user_model().objects.filter(pk__in=interviews.values("interviewer"))
-        self.fields["interviewer"].queryset = people.order_by("username")
-        self.fields["interviewer"].label_from_instance = lambda u: (
-            u.get_full_name() or u.get_username()
-        )
+        interviewer.queryset = people.order_by("username")
         if not sees_all:
             del self.fields["interviewer"]
 
@@ -207,6 +215,7 @@ class MergeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.keep = keep
         field = self.fields["duplicate"]
+        assert isinstance(field, forms.ModelChoiceField)
         field.queryset = (
             Candidate.objects.visible_to(user).select_related("level").order_by("name", "id")
         )

@@ -1,5 +1,8 @@
 """The amend form: recommendation, summary, each question's score and notes, and a reason."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 
 from config import limits
@@ -27,19 +30,26 @@ class AmendForm(forms.Form):
     # The scorecard's version this form was read at: a submit on an older one is refused (409).
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, interview: Interview, **kwargs):
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        interview: Interview,
+        initial: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.interview = interview
         self.items = list(interview.items.all())
         initial = {
             "recommendation": interview.recommendation,
             "summary": interview.summary,
             "version": interview.version,
-            **kwargs.pop("initial", {}),
+            **(initial or {}),
         }
         for item in self.items:
             initial[f"score_{item.pk}"] = "" if item.score is None else str(item.score)
             initial[f"notes_{item.pk}"] = item.notes
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial, **kwargs)
         for item in self.items:
             self.fields[f"score_{item.pk}"] = forms.TypedChoiceField(
                 label=f"Score for question {item.position}",

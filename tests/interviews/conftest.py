@@ -4,13 +4,14 @@ import pytest
 
 from interviews import services
 from interviews.models import InterviewStatus
-from questionbank.models import Kind, Level, Topic
+from questionbank.models import Kind, Level, Question, Topic
 from tests.factories import (
     QuestionFactory,
     TopicFactory,
     UserFactory,
     assigned_interview,
-    make_bank,
+    bank_rows,
+    insert_bank,
 )
 
 
@@ -112,15 +113,23 @@ def submitted(live_interview):
     )
 
 
+@pytest.fixture(scope="session")
+def big_bank_rows(django_db_blocker):
+    """The 3,000 questions of ``big_interview``, prepared once per session (per xdist worker);
+    each test inserts them in its own transaction, so no test sees another's rows."""
+    with django_db_blocker.unblock():
+        return bank_rows(3000)
+
+
 @pytest.fixture
-def big_interview(interviewer, candidate, level):
+def big_interview(interviewer, candidate, level, big_bank_rows):
     """A 40-question interview drawn from a bank of 3,000 questions (query-count tests)."""
     extra_topics = [TopicFactory(name=f"Big topic {i}", slug=f"big-{i}") for i in range(12)]
-    questions = make_bank(3000, levels=[level], topics=extra_topics)
+    ids = insert_bank(big_bank_rows, levels=[level], topics=extra_topics)
     interview = assigned_interview(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=240
     )
-    for question in questions[:40]:
+    for question in Question.objects.filter(pk__in=ids[:40]).order_by("pk"):
         services.interview_add_question(interview=interview, question=question)
     return interview
 

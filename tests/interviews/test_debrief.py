@@ -159,6 +159,17 @@ def test_debrief_rows_and_spread(hiring_manager, submitted, others):
     assert not debrief.recommendations_split
 
 
+# Assigned in the loop; the hiring manager.
+@pytest.mark.parametrize("who", ["interviewer", "hiring_manager"])
+def test_candidate_page_readers(client, hiring_manager, interviewer, candidate, request, who):
+    loop = services.loop_open(candidate=candidate, hiring_manager=hiring_manager)
+    services.stage_add(loop=loop, name="Coding", interviewer=interviewer, actor=hiring_manager)
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(page(candidate))
+    assert response.status_code == 200
+    assert "No interviews with Cam Candidate yet." in response.content.decode()
+
+
 def test_candidate_page_permissions(
     client, other_interviewer, hiring_manager, interviewer, candidate
 ):
@@ -167,11 +178,6 @@ def test_candidate_page_permissions(
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     loop = services.loop_open(candidate=candidate, hiring_manager=hiring_manager)
     services.stage_add(loop=loop, name="Coding", interviewer=interviewer, actor=hiring_manager)
-    for reader in (interviewer, hiring_manager):  # assigned in the loop; the hiring manager
-        client.force_login(reader)
-        response = client.get(target)
-        assert response.status_code == 200
-        assert "No interviews with Cam Candidate yet." in response.content.decode()
     client.force_login(other_interviewer)  # not assigned
     response = client.get(target)
     assert response.status_code == 403 and "Cam Candidate" not in response.content.decode()

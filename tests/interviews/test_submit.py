@@ -210,15 +210,22 @@ def test_submitting_a_draft_is_refused(as_interviewer, draft):
     assert draft.status == InterviewStatus.DRAFT and draft.recommendation == ""
 
 
-def test_submit_permissions(client, live_interview, other_interviewer, hiring_manager):
-    data = {"recommendation": "hire", "summary": "x", "allow_unscored": "on"}
-    for method in (client.get, client.post):
-        response = method(submit_url(live_interview), data)
-        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-    for user in (other_interviewer, hiring_manager):
-        client.force_login(user)
-        assert client.get(submit_url(live_interview)).status_code == 404
-        assert client.post(submit_url(live_interview), data).status_code == 404
+SUBMIT_DATA = {"recommendation": "hire", "summary": "x", "allow_unscored": "on"}
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_submit_sends_the_anonymous_to_log_in(client, live_interview, method):
+    response = getattr(client, method)(submit_url(live_interview), SUBMIT_DATA)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    live_interview.refresh_from_db()
+    assert live_interview.status == InterviewStatus.LIVE
+
+
+@pytest.mark.parametrize("who", ["other_interviewer", "hiring_manager"])
+def test_submit_is_not_found_for_anyone_but_the_interviewer(client, live_interview, request, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(submit_url(live_interview)).status_code == 404
+    assert client.post(submit_url(live_interview), SUBMIT_DATA).status_code == 404
     live_interview.refresh_from_db()
     assert live_interview.status == InterviewStatus.LIVE
 
