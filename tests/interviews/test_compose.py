@@ -9,7 +9,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from interviews import services
+from interviews import kits, services
 from interviews.models import Interview, InterviewQuestion, InterviewStatus, Kit
 from questionbank.models import Level, QuestionStatus
 from tests.factories import LevelFactory, QuestionFactory, TopicFactory, assigned_interview
@@ -772,7 +772,7 @@ def test_save_as_kit_with_htmx_and_without(as_interviewer, draft, bank, intervie
 
 
 def test_save_as_kit_bad_input(as_interviewer, draft, interviewer, candidate, level):
-    services.kit_save_from_interview(interview=draft, owner=interviewer, name="Taken")
+    kits.kit_save_from_interview(interview=draft, owner=interviewer, name="Taken")
     response = as_interviewer.post(url("save_kit", draft), {"name": "Taken"}, headers=HX)
     assert response.status_code == 422 and "You already have a kit with this name." in text(
         response

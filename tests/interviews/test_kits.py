@@ -7,7 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from interviews import services
+from interviews import kits
 from interviews.models import Kit, KitQuestion
 from questionbank.models import QuestionStatus
 
@@ -37,7 +37,7 @@ def listed(response):
 
 @pytest.fixture
 def mine(draft, interviewer):
-    return services.kit_save_from_interview(
+    return kits.kit_save_from_interview(
         interview=draft, owner=interviewer, name="My RAG kit", description="Warm-up round"
     )
 
@@ -47,13 +47,13 @@ def shared(other_interviewer, level, bank):
     kit = Kit.objects.create(
         name="Omar's shared kit", owner=other_interviewer, level=level, shared=True
     )
-    return services.kit_set_questions(kit=kit, question_ids=[bank[4].pk, bank[8].pk])
+    return kits.kit_set_questions(kit=kit, question_ids=[bank[4].pk, bank[8].pk])
 
 
 @pytest.fixture
 def private(other_interviewer, level, bank):
     kit = Kit.objects.create(name="Omar's private kit", owner=other_interviewer, level=level)
-    return services.kit_set_questions(kit=kit, question_ids=[bank[5].pk])
+    return kits.kit_set_questions(kit=kit, question_ids=[bank[5].pk])
 
 
 # The list ------------------------------------------------------------------------------------
@@ -103,7 +103,7 @@ def test_the_list_query_count_does_not_grow(
         client.get(KITS)
     for i in range(10):
         kit = Kit.objects.create(name=f"Extra {i}", owner=interviewer, level=level, shared=i % 2)
-        services.kit_set_questions(kit=kit, question_ids=[q.pk for q in bank[: i + 1]])
+        kits.kit_set_questions(kit=kit, question_ids=[q.pk for q in bank[: i + 1]])
     with django_assert_num_queries(5):
         response = client.get(KITS)
     assert len(listed(response)) == 12
@@ -190,7 +190,7 @@ def test_the_detail_query_count_does_not_grow(
     # session, user, kit, its items with questions, their levels, their topics
     with django_assert_num_queries(7):  # + the user's groups (the rules)
         client.get(mine.get_absolute_url())
-    services.kit_set_questions(kit=mine, question_ids=[q.pk for q in bank])
+    kits.kit_set_questions(kit=mine, question_ids=[q.pk for q in bank])
     with django_assert_num_queries(7):  # + the user's groups (the rules)
         response = client.get(mine.get_absolute_url())
     assert text(response).count('<li id="kit-q-') == 12
