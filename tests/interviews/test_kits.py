@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from interviews import kits
@@ -310,3 +311,56 @@ def test_a_kit_saved_from_the_composer_is_listed(as_interviewer, draft, bank):
     kit = Kit.objects.get(name="From composer")
     assert listed(as_interviewer.get(KITS)) == ["From composer"]
     assert kit_order(kit) == [q.pk for q in bank[:3]]
+
+
+# The services (interviews/kits.py) -----------------------------------------------------------
+
+
+def test_the_services_move_and_remove_a_question(mine, bank):
+    assert kits.kit_move_question(kit=mine, question_id=bank[0].pk, offset=-1) == (1, 3)
+    assert kits.kit_move_question(kit=mine, question_id=bank[0].pk, offset=1) == (2, 3)
+    assert kit_order(mine) == [bank[1].pk, bank[0].pk, bank[2].pk]
+    kits.kit_remove_question(kit=mine, question_id=bank[1].pk)
+    assert kit_order(mine) == [bank[0].pk, bank[2].pk]
+    assert list(mine.items.values_list("position", flat=True)) == [1, 2]
+
+
+def test_the_services_update_and_delete(mine, shared):
+    kits.kit_update(kit=mine, name="  Renamed  ", description="New", shared=True)
+    mine.refresh_from_db()
+    assert (mine.name, mine.description, mine.shared) == ("Renamed", "New", True)
+    kits.kit_update(kit=mine, name=shared.name, description="", shared=False)  # another owner's
+    kits.kit_delete(kit=mine)
+    assert list(Kit.objects.values_list("name", flat=True)) == ["Omar's shared kit"]
+    assert not KitQuestion.objects.filter(kit_id=mine.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("write", "message"),
+    [
+        ("move_missing", "That question is not in this kit."),
+        ("remove_missing", "That question is not in this kit."),
+        ("rename_taken", "You already have a kit with this name."),
+        ("rename_empty", "Enter a name."),
+        ("set_twice", "A kit holds each question once."),
+        ("set_unknown", "No question with id 999999."),
+    ],
+)
+def test_the_services_refuse_and_change_nothing(mine, interviewer, level, bank, write, message):
+    Kit.objects.create(name="Taken", owner=interviewer, level=level)
+    before = kit_order(mine)
+    writes = {
+        "move_missing": lambda: kits.kit_move_question(kit=mine, question_id=bank[5].pk, offset=1),
+        "remove_missing": lambda: kits.kit_remove_question(kit=mine, question_id=bank[5].pk),
+        "rename_taken": lambda: kits.kit_update(
+            kit=mine, name="Taken", description="", shared=False
+        ),
+        "rename_empty": lambda: kits.kit_update(kit=mine, name=" ", description="", shared=False),
+        "set_twice": lambda: kits.kit_set_questions(kit=mine, question_ids=[bank[0].pk] * 2),
+        "set_unknown": lambda: kits.kit_set_questions(kit=mine, question_ids=[999999]),
+    }
+    with pytest.raises(ValidationError) as refused:
+        writes[write]()
+    assert " ".join(refused.value.messages) == message
+    mine.refresh_from_db()
+    assert kit_order(mine) == before and mine.name == "My RAG kit"
