@@ -500,9 +500,9 @@ class Scene:
         self.notes_version = 0
 
     def autocompose_data(self):
-        from interviews.views.compose import _autocompose_form
+        from interviews.views.compose_page import autocompose_form
 
-        form = _autocompose_form(self.auto, item_count=1)
+        form = autocompose_form(self.auto, item_count=1)
         return {
             "topics": form.fields["topics"].initial,
             "seed": 7,

@@ -42,7 +42,6 @@ from .models import (
     InterviewQuestion,
     InterviewStatus,
     Kit,
-    KitQuestion,
     Loop,
     LoopStage,
     LoopStatus,
@@ -77,6 +76,18 @@ def _require_status(interview: Interview, *allowed: str, action: str) -> None:
     if interview.status not in allowed:
         raise ValidationError(
             f"Cannot {action}: this interview is {interview.get_status_display().lower()}.",
+            code="status",
+        )
+
+
+def check_composable(*, interview: Interview) -> None:
+    """Is this a draft: only a draft's questions are composed (added, removed, moved, replaced,
+    or saved as a kit from the composer). The composer asks before any write, the writes again
+    under the row lock."""
+    if not interview.is_draft:
+        raise ValidationError(
+            f"This interview is {interview.get_status_display().lower()}: "
+            "its questions can no longer be composed.",
             code="status",
         )
 
@@ -377,7 +388,7 @@ def interview_add_question(
 @transaction.atomic
 def interview_remove_question(*, interview: Interview, item_id: int) -> None:
     interview = _lock(interview)
-    _require_status(interview, InterviewStatus.DRAFT, action="remove a question")
+    check_composable(interview=interview)
     deleted, _ = interview.items.filter(pk=item_id).delete()
     if not deleted:
         raise ValidationError("That question is not in this interview.", code="missing")
@@ -400,7 +411,7 @@ def _renumber(interview: Interview, item_ids: Sequence[int]) -> None:
 def interview_reorder(*, interview: Interview, item_ids: Sequence[int]) -> None:
     """The interview's questions in exactly this order: every one of its items, once."""
     interview = _lock(interview)
-    _require_status(interview, InterviewStatus.DRAFT, action="reorder questions")
+    check_composable(interview=interview)
     try:
         wanted = [int(pk) for pk in item_ids]
     except (TypeError, ValueError) as exc:
@@ -418,7 +429,7 @@ def interview_reorder(*, interview: Interview, item_ids: Sequence[int]) -> None:
 def interview_move(*, interview: Interview, item_id: int, offset: int) -> None:
     """Move one question up (offset -1) or down (+1); at either end nothing changes."""
     interview = _lock(interview)
-    _require_status(interview, InterviewStatus.DRAFT, action="reorder questions")
+    check_composable(interview=interview)
     order = list(interview.items.order_by("position").values_list("pk", flat=True))
     if item_id not in order:
         raise ValidationError("That question is not in this interview.", code="missing")
@@ -435,7 +446,7 @@ def interview_replace_questions(
 ) -> list[InterviewQuestion]:
     """Replace a draft's questions (auto-compose's result)."""
     interview = _lock(interview)
-    _require_status(interview, InterviewStatus.DRAFT, action="compose")
+    check_composable(interview=interview)
     interview.items.all().delete()
     by_pk = Question.objects.prefetch_related("topics").in_bulk([q.pk for q in questions])
     ordered = [by_pk[q.pk] for q in questions]
@@ -779,48 +790,6 @@ def interview_amend(
     emit(Event.SCORECARD_AMENDED, scorecard_amended_payload(interview, amendment))
     scores_changed()
     return amendment
-
-
-@transaction.atomic
-def kit_save_from_interview(
-    *, interview: Interview, owner, name: str, shared: bool = False, description: str = ""
-) -> Kit:
-    """A new kit with the interview's questions in order."""
-    if not interview.items.exists():
-        raise ValidationError("The interview has no questions to save as a kit.")
-    if Kit.objects.filter(owner=owner, name=name.strip()).exists():
-        raise ValidationError({"name": "You already have a kit with this name."})
-    kit = Kit(
-        name=name.strip(),
-        owner=owner,
-        level=interview.level,
-        shared=shared,
-        description=description,
-    )
-    kit.full_clean()
-    kit.save()
-    kit_set_questions(
-        kit=kit,
-        question_ids=list(
-            interview.items.order_by("position").values_list("question_id", flat=True)
-        ),
-    )
-    return kit
-
-
-@transaction.atomic
-def kit_set_questions(*, kit: Kit, question_ids: Iterable[int]) -> Kit:
-    ids = [int(pk) for pk in question_ids]
-    if len(ids) != len(set(ids)):
-        raise ValidationError("A kit holds each question once.")
-    found = set(Question.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    if missing := [pk for pk in ids if pk not in found]:
-        raise ValidationError(f"No question with id {missing[0]}.")
-    kit.items.all().delete()
-    KitQuestion.objects.bulk_create(
-        KitQuestion(kit=kit, question_id=pk, position=i) for i, pk in enumerate(ids, 1)
-    )
-    return kit
 
 
 # Loops --------------------------------------------------------------------------------------

@@ -1,7 +1,18 @@
 from django.urls import path, register_converter
 
 from . import exports
-from .views import candidates, compose, coscore, find, home, live, loops, measures, scorecard
+from .views import (
+    candidates,
+    compose,
+    coscore,
+    find,
+    home,
+    kits,
+    live,
+    loops,
+    measures,
+    scorecard,
+)
 
 register_converter(exports.ScorecardExportConverter, "scorecard_export")
 
@@ -36,9 +47,9 @@ urlpatterns = [
     path("interviews/<int:pk>/compose/move/", compose.move_question, name="move_question"),
     path("interviews/<int:pk>/compose/reorder/", compose.reorder, name="reorder"),
     path("interviews/<int:pk>/compose/auto/", compose.autocompose, name="autocompose"),
-    path("interviews/<int:pk>/save-kit/", compose.save_kit, name="save_kit"),
-    path("kits/", compose.kit_list, name="kit_list"),
-    path("kits/<int:pk>/", compose.kit_detail, name="kit"),
+    path("interviews/<int:pk>/save-kit/", kits.save_kit, name="save_kit"),
+    path("kits/", kits.kit_list, name="kit_list"),
+    path("kits/<int:pk>/", kits.kit_detail, name="kit"),
     # live
     path("interviews/<int:pk>/start/", live.start, name="start"),
     path("interviews/<int:pk>/live/", live.live, name="live"),

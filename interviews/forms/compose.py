@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from config import limits
 from interviews import services
+from interviews.forms.errors import add_service_errors
 from interviews.forms.manage import ScheduleFields
 from interviews.models import Candidate, Interview, Kit, LoopStatus
 from questionbank.models import Kind, Level, Question, Topic
@@ -14,15 +15,6 @@ from questionbank.models import Kind, Level, Question, Topic
 MINUTES_MIN, MINUTES_MAX = 5, 480
 SEED_MAX = 2**31 - 1
 WEIGHT_MAX = 100
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form (field errors where it names a field)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class InterviewNewForm(ScheduleFields):
@@ -264,8 +256,10 @@ class AutoComposeForm(forms.Form):
         self.topic_list = list(topics)
         self.item_count = item_count
         self.mixes_technical = mixes_technical
-        self.fields["topics"].choices = [(t.slug, t.name) for t in self.topic_list]
-        self.fields["topics"].initial = list(default_slugs)
+        topics_field = self.fields["topics"]
+        assert isinstance(topics_field, forms.MultipleChoiceField)
+        topics_field.choices = [(t.slug, t.name) for t in self.topic_list]
+        topics_field.initial = list(default_slugs)
         self.fields["seed"].initial = seed
         for topic in self.topic_list:
             self.fields[self.weight_name(topic.slug)] = forms.FloatField(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import services
-from ..forms.compose import add_service_errors
+from ..forms.errors import add_service_errors
 from ..forms.manage import MergeForm
 from ..models import Candidate
 

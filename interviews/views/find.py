@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from people.rules import require, runnable_or_404
 
 from .. import calendar, services
-from ..forms.compose import add_service_errors
+from ..forms.errors import add_service_errors
 from ..forms.manage import DiscardForm, InterviewDetailsForm, InterviewFilterForm
 from ..models import Interview, can_view_all
 

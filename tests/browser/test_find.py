@@ -11,7 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from interviews import services
+from interviews import kits, services
 from interviews.models import Candidate, Interview, Kit
 from questionbank.models import Level
 
@@ -92,7 +92,7 @@ def test_edit_a_draft_then_discard_another(open_page, make_user, real_bank):
     ines = make_user("ines", "Interviewers")
     draft = make_interview(ines, count=3, start=False, title="First round")
     candidate = draft.candidate
-    kit = services.kit_save_from_interview(interview=draft, owner=ines, name="Starter kit")
+    kit = kits.kit_save_from_interview(interview=draft, owner=ines, name="Starter kit")
     doomed = make_interview(
         ines, candidate=candidate, count=2, skip=3, start=False, title="Throwaway"
     )

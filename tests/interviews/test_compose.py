@@ -7,9 +7,10 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from interviews import services
+from interviews import kits, services
 from interviews.models import Interview, InterviewQuestion, InterviewStatus, Kit
 from questionbank.models import Level, QuestionStatus
 from tests.factories import LevelFactory, QuestionFactory, TopicFactory, assigned_interview
@@ -532,6 +533,67 @@ def test_a_started_interview_cannot_be_composed(as_interviewer, draft, bank, sta
     assert InterviewQuestion.objects.filter(interview=draft, planned=False).count() == 0
 
 
+# The write path: composer_write's refusals, for every write -------------------------------
+
+WRITES = ["add_question", "remove_question", "move_question", "reorder", "autocompose", "save_kit"]
+
+
+@pytest.mark.parametrize("name", WRITES)
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+def test_a_write_on_another_users_interview_is_a_404(as_other, draft, bank, name, headers):
+    before = order(draft)
+    data = dict(write_requests(draft, bank))[name]
+    assert as_other.post(url(name, draft), data, headers=headers).status_code == 404
+    assert order(draft) == before and not Kit.objects.exists()
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_a_write_on_a_submitted_interview_is_refused_with_the_services_message(
+    as_interviewer, draft, bank, name
+):
+    make_status(draft, InterviewStatus.SUBMITTED)
+    before = order(draft)
+    message = "This interview is submitted: its questions can no longer be composed."
+    data = dict(write_requests(draft, bank))[name]
+    response = as_interviewer.post(url(name, draft), data, headers=HX)
+    assert response.status_code == 422 and message in text(response)
+    assert "<html" not in text(response) and "HX-Trigger" not in response.headers
+    response = as_interviewer.post(url(name, draft), data)
+    assert response.status_code == 303 and response["Location"] == draft.get_absolute_url()
+    assert messages_of(response) == [message]
+    assert order(draft) == before and not Kit.objects.exists()
+
+
+def test_the_services_refuse_to_compose_a_started_interview(draft, bank):
+    make_status(draft, InterviewStatus.LIVE)
+    ids = item_ids(draft)
+    message = "This interview is live: its questions can no longer be composed."
+    writes = [
+        lambda: services.check_composable(interview=draft),
+        lambda: services.interview_remove_question(interview=draft, item_id=ids[0]),
+        lambda: services.interview_move(interview=draft, item_id=ids[0], offset=1),
+        lambda: services.interview_reorder(interview=draft, item_ids=ids),
+        lambda: services.interview_replace_questions(interview=draft, questions=[], reasons=[]),
+    ]
+    for write in writes:
+        with pytest.raises(ValidationError, match=message):
+            write()
+    assert item_ids(draft) == ids
+
+
+@pytest.mark.parametrize("name", WRITES)
+@pytest.mark.parametrize(
+    "next_url",
+    ["https://evil.example/", "//evil.example/interviews/", "/bank/", "/interviews/999/compose/"],
+)
+def test_a_write_ignores_a_next_that_is_not_this_composer(
+    as_interviewer, draft, bank, name, next_url
+):
+    data = {**dict(write_requests(draft, bank))[name], "next": next_url}
+    response = as_interviewer.post(url(name, draft), data)
+    assert response.status_code == 303 and response["Location"] == compose_url(draft)
+
+
 # Auto-compose --------------------------------------------------------------------------------
 
 
@@ -772,7 +834,7 @@ def test_save_as_kit_with_htmx_and_without(as_interviewer, draft, bank, intervie
 
 
 def test_save_as_kit_bad_input(as_interviewer, draft, interviewer, candidate, level):
-    services.kit_save_from_interview(interview=draft, owner=interviewer, name="Taken")
+    kits.kit_save_from_interview(interview=draft, owner=interviewer, name="Taken")
     response = as_interviewer.post(url("save_kit", draft), {"name": "Taken"}, headers=HX)
     assert response.status_code == 422 and "You already have a kit with this name." in text(
         response

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews import services
+from interviews import kits, services
 from interviews.models import InterviewStatus, Kit
 from tests.factories import UserFactory, assigned_interview
 
@@ -64,11 +64,11 @@ def test_dashboard_lists_my_interviews_candidates_and_kits(
         planned_minutes=30,
         title="Omar's secret draft",
     )
-    mine = services.kit_save_from_interview(interview=submitted, owner=interviewer, name="My kit")
-    services.kit_save_from_interview(
+    mine = kits.kit_save_from_interview(interview=submitted, owner=interviewer, name="My kit")
+    kits.kit_save_from_interview(
         interview=submitted, owner=other_interviewer, name="Omar shared kit", shared=True
     )
-    services.kit_save_from_interview(
+    kits.kit_save_from_interview(
         interview=submitted, owner=other_interviewer, name="Omar private kit"
     )
     client.force_login(interviewer)
@@ -122,7 +122,7 @@ def test_dashboard_query_count_does_not_grow(
             scheduled_at=timezone.now() + timedelta(days=i + 1),
             duration_minutes=30,
         )
-        services.kit_save_from_interview(
+        kits.kit_save_from_interview(
             interview=big_interview, owner=interviewer, name=f"Kit {i}", shared=bool(i % 2)
         )
     assert Kit.objects.count() == 5

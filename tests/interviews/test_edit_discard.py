@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews import services
+from interviews import kits, services
 from interviews.models import Candidate, Interview, InterviewQuestion, InterviewStatus, Kit
 from questionbank.models import Level
 
@@ -231,7 +231,7 @@ def test_the_composer_links_to_edit_and_discard(as_interviewer, draft):
 @pytest.fixture
 def neighbours(interviewer, candidate, level, draft, bank):
     """What must survive a discard: a kit from the draft, another draft, the candidate."""
-    kit = services.kit_save_from_interview(interview=draft, owner=interviewer, name="Kept kit")
+    kit = kits.kit_save_from_interview(interview=draft, owner=interviewer, name="Kept kit")
     other = services.interview_create(
         interviewer=interviewer, candidate=candidate, level=level, planned_minutes=30, kit=kit
     )

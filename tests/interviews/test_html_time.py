@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews import services
+from interviews import kits, services
 from interviews.templatetags.html_time import html_datetime
 
 TIME = re.compile(r"<time\b[^>]*\bdatetime=\"([^\"]*)\"")
@@ -32,7 +32,7 @@ def amended(submitted, interviewer):
 def test_time_elements_on_every_page_that_has_them_are_valid(
     as_interviewer, amended, candidate, interviewer
 ):
-    services.kit_save_from_interview(interview=amended, owner=interviewer, name="Retrieval")
+    kits.kit_save_from_interview(interview=amended, owner=interviewer, name="Retrieval")
     pages = {
         "scorecard": reverse("interviews:scorecard", args=[amended.pk]),
         "candidate": reverse("interviews:candidate", args=[candidate.pk]),

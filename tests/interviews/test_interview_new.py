@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from interviews import services
+from interviews import kits, services
 from interviews.models import Candidate, Interview
 from questionbank.models import Level
 
@@ -44,8 +44,8 @@ def senior(db):
 @pytest.fixture
 def kit(draft, interviewer, bank):
     """A kit of bank[0..2] saved in the reverse order."""
-    kit = services.kit_save_from_interview(interview=draft, owner=interviewer, name="Mine")
-    return services.kit_set_questions(kit=kit, question_ids=[q.pk for q in reversed(bank[:3])])
+    kit = kits.kit_save_from_interview(interview=draft, owner=interviewer, name="Mine")
+    return kits.kit_set_questions(kit=kit, question_ids=[q.pk for q in reversed(bank[:3])])
 
 
 @pytest.fixture
@@ -53,9 +53,9 @@ def others_kits(other_interviewer, level, bank):
     from interviews.models import Kit
 
     shared = Kit.objects.create(name="Shared", owner=other_interviewer, level=level, shared=True)
-    services.kit_set_questions(kit=shared, question_ids=[bank[4].pk, bank[8].pk])
+    kits.kit_set_questions(kit=shared, question_ids=[bank[4].pk, bank[8].pk])
     private = Kit.objects.create(name="Private", owner=other_interviewer, level=level)
-    services.kit_set_questions(kit=private, question_ids=[bank[5].pk])
+    kits.kit_set_questions(kit=private, question_ids=[bank[5].pk])
     return shared, private
 
 

@@ -5,9 +5,10 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from interviews import services
+from interviews import kits
 from interviews.models import Kit, KitQuestion
 from questionbank.models import QuestionStatus
 
@@ -37,7 +38,7 @@ def listed(response):
 
 @pytest.fixture
 def mine(draft, interviewer):
-    return services.kit_save_from_interview(
+    return kits.kit_save_from_interview(
         interview=draft, owner=interviewer, name="My RAG kit", description="Warm-up round"
     )
 
@@ -47,13 +48,13 @@ def shared(other_interviewer, level, bank):
     kit = Kit.objects.create(
         name="Omar's shared kit", owner=other_interviewer, level=level, shared=True
     )
-    return services.kit_set_questions(kit=kit, question_ids=[bank[4].pk, bank[8].pk])
+    return kits.kit_set_questions(kit=kit, question_ids=[bank[4].pk, bank[8].pk])
 
 
 @pytest.fixture
 def private(other_interviewer, level, bank):
     kit = Kit.objects.create(name="Omar's private kit", owner=other_interviewer, level=level)
-    return services.kit_set_questions(kit=kit, question_ids=[bank[5].pk])
+    return kits.kit_set_questions(kit=kit, question_ids=[bank[5].pk])
 
 
 # The list ------------------------------------------------------------------------------------
@@ -103,7 +104,7 @@ def test_the_list_query_count_does_not_grow(
         client.get(KITS)
     for i in range(10):
         kit = Kit.objects.create(name=f"Extra {i}", owner=interviewer, level=level, shared=i % 2)
-        services.kit_set_questions(kit=kit, question_ids=[q.pk for q in bank[: i + 1]])
+        kits.kit_set_questions(kit=kit, question_ids=[q.pk for q in bank[: i + 1]])
     with django_assert_num_queries(5):
         response = client.get(KITS)
     assert len(listed(response)) == 12
@@ -190,7 +191,7 @@ def test_the_detail_query_count_does_not_grow(
     # session, user, kit, its items with questions, their levels, their topics
     with django_assert_num_queries(7):  # + the user's groups (the rules)
         client.get(mine.get_absolute_url())
-    services.kit_set_questions(kit=mine, question_ids=[q.pk for q in bank])
+    kits.kit_set_questions(kit=mine, question_ids=[q.pk for q in bank])
     with django_assert_num_queries(7):  # + the user's groups (the rules)
         response = client.get(mine.get_absolute_url())
     assert text(response).count('<li id="kit-q-') == 12
@@ -310,3 +311,56 @@ def test_a_kit_saved_from_the_composer_is_listed(as_interviewer, draft, bank):
     kit = Kit.objects.get(name="From composer")
     assert listed(as_interviewer.get(KITS)) == ["From composer"]
     assert kit_order(kit) == [q.pk for q in bank[:3]]
+
+
+# The services (interviews/kits.py) -----------------------------------------------------------
+
+
+def test_the_services_move_and_remove_a_question(mine, bank):
+    assert kits.kit_move_question(kit=mine, question_id=bank[0].pk, offset=-1) == (1, 3)
+    assert kits.kit_move_question(kit=mine, question_id=bank[0].pk, offset=1) == (2, 3)
+    assert kit_order(mine) == [bank[1].pk, bank[0].pk, bank[2].pk]
+    kits.kit_remove_question(kit=mine, question_id=bank[1].pk)
+    assert kit_order(mine) == [bank[0].pk, bank[2].pk]
+    assert list(mine.items.values_list("position", flat=True)) == [1, 2]
+
+
+def test_the_services_update_and_delete(mine, shared):
+    kits.kit_update(kit=mine, name="  Renamed  ", description="New", shared=True)
+    mine.refresh_from_db()
+    assert (mine.name, mine.description, mine.shared) == ("Renamed", "New", True)
+    kits.kit_update(kit=mine, name=shared.name, description="", shared=False)  # another owner's
+    kits.kit_delete(kit=mine)
+    assert list(Kit.objects.values_list("name", flat=True)) == ["Omar's shared kit"]
+    assert not KitQuestion.objects.filter(kit_id=mine.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("write", "message"),
+    [
+        ("move_missing", "That question is not in this kit."),
+        ("remove_missing", "That question is not in this kit."),
+        ("rename_taken", "You already have a kit with this name."),
+        ("rename_empty", "Enter a name."),
+        ("set_twice", "A kit holds each question once."),
+        ("set_unknown", "No question with id 999999."),
+    ],
+)
+def test_the_services_refuse_and_change_nothing(mine, interviewer, level, bank, write, message):
+    Kit.objects.create(name="Taken", owner=interviewer, level=level)
+    before = kit_order(mine)
+    writes = {
+        "move_missing": lambda: kits.kit_move_question(kit=mine, question_id=bank[5].pk, offset=1),
+        "remove_missing": lambda: kits.kit_remove_question(kit=mine, question_id=bank[5].pk),
+        "rename_taken": lambda: kits.kit_update(
+            kit=mine, name="Taken", description="", shared=False
+        ),
+        "rename_empty": lambda: kits.kit_update(kit=mine, name=" ", description="", shared=False),
+        "set_twice": lambda: kits.kit_set_questions(kit=mine, question_ids=[bank[0].pk] * 2),
+        "set_unknown": lambda: kits.kit_set_questions(kit=mine, question_ids=[999999]),
+    }
+    with pytest.raises(ValidationError) as refused:
+        writes[write]()
+    assert " ".join(refused.value.messages) == message
+    mine.refresh_from_db()
+    assert kit_order(mine) == before and mine.name == "My RAG kit"

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from config import limits
-from interviews import services
+from interviews import kits, services
 from interviews.models import Amendment, Candidate, Interview, InterviewQuestion, Kit
 
 from .test_scorecard import amend_data
@@ -109,7 +109,7 @@ def test_the_database_refuses_oversize_text(submitted, interviewer, model, field
     if model is Amendment:
         services.interview_amend(interview=submitted, user=interviewer, reason="Typo", summary="x")
     if model is Kit:
-        services.kit_save_from_interview(interview=submitted, owner=interviewer, name="K")
+        kits.kit_save_from_interview(interview=submitted, owner=interviewer, name="K")
     queryset = model.objects.all()
     assert queryset.exists()
     with pytest.raises(IntegrityError), transaction.atomic():

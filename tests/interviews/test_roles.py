@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews import coscoring, services
+from interviews import coscoring, kits, services
 from interviews.models import (
     Amendment,
     CoScore,
@@ -68,7 +68,7 @@ def world(db, level, bank):
         services.item_score(item=item, score=3)
     done = services.interview_submit(interview=done, recommendation="hire", summary="Good.")
     free = services.stage_add(loop=loop, name="Coding", interviewer=ines, actor=hana)
-    kit = services.kit_save_from_interview(interview=draft, owner=ines, name="Ines kit")
+    kit = kits.kit_save_from_interview(interview=draft, owner=ines, name="Ines kit")
     # Cole co-scores the live interview (no role column of his own: nobody else reaches his sheet).
     cole = UserFactory(username="cole", groups=["Interviewers"])
     sheet = coscoring.coscorer_add(interview=live, user=cole, actor=ines)
