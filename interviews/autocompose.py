@@ -41,7 +41,6 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from questionbank.models import Kind
 from questionbank.similarity import (
@@ -53,15 +52,11 @@ from questionbank.similarity import (
     text_tokens,
 )
 
-if TYPE_CHECKING:
-    from .autocompose_services import autocompose_interview
-
 __all__ = [
     "Item",
     "NearDuplicateIndex",
     "Pick",
     "Result",
-    "autocompose_interview",
     "behavioral_requested",
     "behavioral_topics",
     "compose",
@@ -1033,14 +1028,3 @@ def _exact_fill(
     if found is not None:
         return found, longest
     return search(pool)
-
-
-def __getattr__(name: str) -> object:
-    """``autocompose_interview``, the database entry point, for callers that import it from
-    here (``interviews.views.compose``): loaded on first use, so this module imports no
-    database code and the services module can import this one without a cycle."""
-    if name == "autocompose_interview":
-        from .autocompose_services import autocompose_interview
-
-        return autocompose_interview
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

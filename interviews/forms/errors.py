@@ -23,6 +23,11 @@ def first_error(form: forms.BaseForm) -> str:
     return NOT_VALID
 
 
+def all_errors(form: forms.BaseForm) -> str:
+    """Every message of an invalid form, as one sentence (a plain-text 422 answer)."""
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)
+
+
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form (field errors where it names a field)."""
     if hasattr(error, "error_dict"):

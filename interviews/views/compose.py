@@ -26,7 +26,7 @@ from django_htmx.http import (
 )
 
 from interviews import services
-from interviews.autocompose import autocompose_interview
+from interviews.autocompose_services import autocompose_interview
 from interviews.forms.compose import AddQuestionForm, InterviewNewForm, ItemForm, SaveKitForm
 from interviews.forms.errors import first_error
 from interviews.models import Candidate, Interview, InterviewQuestion, InterviewStatus, Kit

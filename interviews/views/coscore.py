@@ -22,13 +22,13 @@ from people.rules import require
 
 from .. import coscoring
 from ..forms.coscore import AddCoScorerForm
+from ..forms.errors import error_text
 from ..models import CoScore, CoScorer, Interview, InterviewQuestion
 from .live import _live_context
 from .sheet import (
     TEMPLATE,
     Sheet,
     SheetUrls,
-    message,
     notes_response,
     redirect,
     score_response,
@@ -57,7 +57,8 @@ def _manage_context(interview: Interview, form=None, error: str = "") -> dict:
         .order_by("username")
     )
     for sheet in sheets:
-        sheet.started = sheet.is_submitted or any(
+        # For the template only: has this co-scorer begun?
+        sheet.started = sheet.is_submitted or any(  # type: ignore[attr-defined]
             line.score is not None or line.skipped or line.notes for line in sheet.lines.all()
         )
     return {
@@ -91,7 +92,7 @@ def co_scorers(request, pk: int):
                 role=form.cleaned_data["role"],
             )
         except ValidationError as exc:
-            context["error"] = message(exc)
+            context["error"] = error_text(exc)
         else:
             messages.success(request, f"{sheet.user.get_username()} co-scores this interview.")
             if not request.htmx:
@@ -114,7 +115,9 @@ def co_scorer_remove(request, pk: int, sheet_pk: int):
     try:
         coscoring.coscorer_remove(sheet=sheet, actor=request.user)
     except ValidationError as exc:
-        return render(request, template, _manage_context(interview, error=message(exc)), status=422)
+        return render(
+            request, template, _manage_context(interview, error=error_text(exc)), status=422
+        )
     messages.success(request, f"{sheet.user.get_username()} no longer co-scores this interview.")
     if not request.htmx:
         url = reverse("interviews:co_scorers", args=[interview.pk])

@@ -21,6 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, reswap, retarget
 
 from interviews import services
+from interviews.forms.errors import all_errors, error_text
 from interviews.forms.live import AddUnplannedForm, TimeForm
 from interviews.models import Interview, InterviewQuestion
 from interviews.pace import pace_of
@@ -32,8 +33,6 @@ from .sheet import (
     TEMPLATE,
     Sheet,
     SheetUrls,
-    form_errors,
-    message,
     notes_response,
     redirect,
     score_response,
@@ -98,7 +97,9 @@ def _owned_item(request, pk: int, item_pk: int, *, siblings: bool = False):
                 row.interview = item.interview
     else:
         item = rows.filter(pk=item_pk).first()
-    if item is not None and (item.runner_is_interviewer or (user.is_active and user.is_superuser)):
+    # runner_is_interviewer: the Exists annotation above.
+    runner = item is not None and item.runner_is_interviewer  # type: ignore[attr-defined]
+    if item is not None and (runner or (user.is_active and user.is_superuser)):
         return (item, items) if siblings else item
     if not user.has_perm("people.has_role"):
         raise PermissionDenied
@@ -209,7 +210,7 @@ def start(request, pk: int):
     try:
         services.interview_start(interview=interview)
     except ValidationError as exc:
-        messages.error(request, message(exc))
+        messages.error(request, error_text(exc))
         if interview.is_draft:
             return redirect(request, reverse("interviews:compose", args=[interview.pk]))
         return redirect(request, interview.get_absolute_url())
@@ -288,11 +289,11 @@ def record_time(request, pk: int, item_pk: int):
     item = _owned_item(request, pk, item_pk)
     form = TimeForm(request.POST)
     if not form.is_valid():
-        return HttpResponse(form_errors(form), status=422, content_type="text/plain")
+        return HttpResponse(all_errors(form), status=422, content_type="text/plain")
     try:
         services.item_add_time(item=item, seconds=form.cleaned_data["seconds"])
     except ValidationError as exc:
-        return HttpResponse(message(exc), status=422, content_type="text/plain")
+        return HttpResponse(error_text(exc), status=422, content_type="text/plain")
     return HttpResponse(status=204)
 
 
@@ -312,7 +313,7 @@ def add_unplanned(request, pk: int):
     if interview.is_draft:
         return _not_live_redirect(request, interview)
     if not form.is_valid():
-        error = form_errors(form)
+        error = all_errors(form)
     else:
         question = Question.objects.filter(pk=form.cleaned_data["question"]).first()
         if question is None:
@@ -326,7 +327,7 @@ def add_unplanned(request, pk: int):
                     reason="Added during the interview",
                 )
             except ValidationError as exc:
-                error = message(exc)
+                error = error_text(exc)
                 if exc.code == "repeat":
                     confirm_question = question
     if error:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from interviews import coscoring, services
 from interviews.forms.coscore import DecisionForm
+from interviews.forms.errors import error_text
 from interviews.forms.loops import LoopNewForm, ReassignForm, StageForm, interviewers
 from interviews.models import Loop, LoopStage
 from people.rules import require
@@ -20,10 +21,6 @@ from people.rules import require
 
 def _see_other(url: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(url, status=303)
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _loop_page(request, loop_pk: int, *, status: int = 200, **extra):
@@ -129,7 +126,7 @@ def loop_close(request, pk: int):
     try:
         services.loop_close(loop=loop, actor=request.user)
     except ValidationError as error:
-        return _loop_page(request, loop.pk, status=422, error=_errors(error))
+        return _loop_page(request, loop.pk, status=422, error=error_text(error))
     messages.success(request, f"Loop of {loop.candidate.name} closed.")
     return _see_other(loop.get_absolute_url())
 
@@ -153,7 +150,7 @@ def stage_reassign(request, pk: int):
             stage=stage, interviewer=form.cleaned_data["interviewer"], actor=request.user
         )
     except ValidationError as error:
-        return _loop_page(request, stage.loop_id, status=422, error=_errors(error))
+        return _loop_page(request, stage.loop_id, status=422, error=error_text(error))
     messages.success(
         request,
         f"“{stage.name}” is now assigned to {form.cleaned_data['interviewer'].get_username()}.",
@@ -169,7 +166,7 @@ def stage_hand_back(request, pk: int):
     try:
         services.stage_hand_back(stage=stage, actor=request.user)
     except ValidationError as error:
-        return _loop_page(request, stage.loop_id, status=422, error=_errors(error))
+        return _loop_page(request, stage.loop_id, status=422, error=error_text(error))
     messages.success(request, f"You handed back “{stage.name}”; the hiring manager reassigns it.")
     return _see_other(reverse("interviews:dashboard"))
 
@@ -186,7 +183,7 @@ def stage_interview(request, pk: int):
         try:
             interview = services.stage_create_interview(stage=stage, interviewer=request.user)
         except ValidationError as error:
-            return _loop_page(request, stage.loop_id, status=422, error=_errors(error))
+            return _loop_page(request, stage.loop_id, status=422, error=error_text(error))
     if not interview.is_draft:
         return _see_other(interview.get_absolute_url())
     url = reverse("interviews:compose", args=[interview.pk])

@@ -17,6 +17,7 @@ from people.services import audit_record
 
 from .. import exports, reports, services
 from ..forms.coscore import DecisionForm
+from ..forms.errors import add_service_errors
 from ..forms.scorecard import AmendForm, EraseForm
 from ..models import Candidate, Interview, InterviewStatus
 from ..ratings import ratings
@@ -78,7 +79,7 @@ def amend(request, pk: int):
             except services.StaleScorecard:
                 return _stale(request, template, interview.pk, form)
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
                 status = 422
             else:
                 if amendment is None:
@@ -117,14 +118,6 @@ def _see_other(url: str) -> HttpResponse:
     response = redirect(url)
     response.status_code = 303
     return response
-
-
-def _add_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_GET

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,6 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from interviews import services
+from interviews.forms.errors import add_service_errors, all_errors, error_text
 from interviews.forms.live import NotesForm, ScoreForm, SubmitForm
 from interviews.models import Interview, InterviewQuestion
 from interviews.pace import pace_of
@@ -70,22 +70,6 @@ def redirect(request: HtmxHttpRequest, url: str) -> HttpResponse:
     return HttpResponseRedirect(url, status=303)
 
 
-def message(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
-def form_errors(form: forms.Form) -> str:
-    return " ".join(str(msg) for msgs in form.errors.values() for msg in msgs)
-
-
-def add_errors(form: forms.Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def expected_conflict(
     request: HttpRequest, response: HttpResponse, item: InterviewQuestion
 ) -> HttpResponse:
@@ -122,9 +106,9 @@ def score_response(
         try:
             save(**form.action())
         except ValidationError as exc:
-            error = message(exc)
+            error = error_text(exc)
     else:
-        error = form_errors(form)
+        error = all_errors(form)
     if error:
         if not is_open and not request.htmx:
             return sheet.closed(request)
@@ -159,7 +143,7 @@ def notes_response(
 
     if not form.is_valid():
         notes = request.POST.get("notes", "")
-        return again(422, notes_error=form_errors(form), notes_text=notes, notes_version=version)
+        return again(422, notes_error=all_errors(form), notes_text=notes, notes_version=version)
     text = form.cleaned_data["notes"].replace("\r\n", "\n")
     base_version = form.cleaned_data["version"]
     try:
@@ -167,7 +151,7 @@ def notes_response(
     except services.StaleNotes as exc:
         response = again(
             409,
-            notes_conflict=f"{message(exc)}{kept}",
+            notes_conflict=f"{error_text(exc)}{kept}",
             notes_text=text,
             newer_notes=exc.item.notes,
             # JS keeps the version its text was based on; a plain form shows the newer notes
@@ -178,7 +162,7 @@ def notes_response(
     except ValidationError as exc:
         if not request.htmx:
             return sheet.closed(request)
-        notes_error = f"{message(exc)}{kept}"
+        notes_error = f"{error_text(exc)}{kept}"
         return again(422, notes_error=notes_error, notes_text=text, notes_version=base_version)
     if not request.htmx:
         messages.success(request, "Notes saved.")
@@ -213,7 +197,7 @@ def submit_page(
                     allow_unscored=form.cleaned_data.get("allow_unscored", False),
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, done[0])
                 return redirect(request, done[1])
