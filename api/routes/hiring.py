@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from interviews import coscoring, reports, services
-from interviews.models import Candidate, Interview, InterviewStatus, Loop
+from interviews.models import Candidate, CoScorer, Interview, InterviewStatus, Loop
 from people.models import AuditEvent, Verb
 from people.services import audit_record
 from questionbank.models import Level
@@ -332,6 +332,7 @@ def interview_detail(request, pk: int):
 
 def co_sheet_out(co: reports.CoSheet) -> dict:
     sheet = co.sheet
+    assert isinstance(sheet, CoScorer)
     return {
         "scorer": _person(sheet.user),
         "role": sheet.role,
