@@ -405,14 +405,10 @@ class Interview(models.Model):
     )
     title = models.CharField(max_length=limits.NAME)
     planned_minutes = models.PositiveSmallIntegerField(default=45)
-    status = models.CharField(
-        max_length=10, choices=InterviewStatus.choices, default=InterviewStatus.DRAFT
-    )
+    status = models.CharField(max_length=10, choices=InterviewStatus, default=InterviewStatus.DRAFT)
     started_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    recommendation = models.CharField(
-        max_length=20, choices=Recommendation.choices, blank=True, default=""
-    )
+    recommendation = models.CharField(max_length=20, choices=Recommendation, blank=True, default="")
     summary = bounded_text(limits.SUMMARY, blank=True)
     scheduled_at = models.DateTimeField(
         "date and time", null=True, blank=True, help_text="When the interview takes place"
@@ -737,15 +733,13 @@ class CoScorer(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="co_scoring"
     )
-    role = models.CharField(max_length=10, choices=CoScorerRole.choices, default=CoScorerRole.PANEL)
+    role = models.CharField(max_length=10, choices=CoScorerRole, default=CoScorerRole.PANEL)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     added_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    recommendation = models.CharField(
-        max_length=20, choices=Recommendation.choices, blank=True, default=""
-    )
+    recommendation = models.CharField(max_length=20, choices=Recommendation, blank=True, default="")
     summary = bounded_text(limits.SUMMARY, blank=True)
     version = models.PositiveIntegerField(
         default=0, help_text="Raised on every write to the sheet; a stale write is refused"
@@ -899,10 +893,10 @@ class Loop(models.Model):
         related_name="managed_loops",
         help_text="Empty for the loops made from interviews older than loops",
     )
-    status = models.CharField(max_length=10, choices=LoopStatus.choices, default=LoopStatus.OPEN)
+    status = models.CharField(max_length=10, choices=LoopStatus, default=LoopStatus.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
-    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True, default="")
+    decision = models.CharField(max_length=10, choices=Decision, blank=True, default="")
     decided_on = models.DateField(null=True, blank=True, help_text="The day the decision was made")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1041,7 +1035,7 @@ class ErasureRecord(models.Model):
         related_name="+",
         help_text="Empty for the retention command",
     )
-    reason = models.CharField(max_length=10, choices=ErasureReason.choices)
+    reason = models.CharField(max_length=10, choices=ErasureReason)
     interviews = models.PositiveIntegerField(default=0)
     submitted_interviews = models.PositiveIntegerField(default=0)
     questions = models.PositiveIntegerField(default=0)

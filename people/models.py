@@ -57,7 +57,7 @@ class AuditEvent(models.Model):
         related_name="audit_events",
     )
     actor_name = models.CharField(max_length=150, help_text="Kept if the account is deleted")
-    verb = models.CharField(max_length=20, choices=Verb.choices)
+    verb = models.CharField(max_length=20, choices=Verb)
     target_type = models.CharField(max_length=40)
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
     target_label = models.CharField(max_length=300, blank=True)

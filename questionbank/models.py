@@ -200,7 +200,7 @@ class QuestionStatus(models.TextChoices):
 class KindRubric(models.Model):
     """Default anchors of the 4-point scale for one kind of question."""
 
-    kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind, unique=True)
     poor = bounded_text(limits.ANCHOR, score_name(Score.POOR))
     mixed = bounded_text(limits.ANCHOR, score_name(Score.MIXED))
     good = bounded_text(limits.ANCHOR, score_name(Score.GOOD))
@@ -263,7 +263,7 @@ class QuestionQuerySet(models.QuerySet):
 
 class Question(HasGuidance, OneQueryChecks, models.Model):
     text = bounded_text(limits.QUESTION_TEXT)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CONCEPTUAL)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.CONCEPTUAL)
     difficulty = models.PositiveSmallIntegerField(default=3, help_text="1 easiest .. 5 hardest")
     levels = models.ManyToManyField(Level, related_name="questions")
     topics = models.ManyToManyField(Topic, related_name="questions")
@@ -287,9 +287,7 @@ class Question(HasGuidance, OneQueryChecks, models.Model):
         help_text="Which reading of an ambiguous question the guidance takes",
     )
     estimated_minutes = models.PositiveSmallIntegerField(default=5)
-    status = models.CharField(
-        max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.ACTIVE
-    )
+    status = models.CharField(max_length=10, choices=QuestionStatus, default=QuestionStatus.ACTIVE)
     # The question's own anchors: what is observed at each score. Empty: the kind's default.
     anchor_poor = bounded_text(limits.ANCHOR, "anchor: " + score_name(Score.POOR), blank=True)
     anchor_mixed = bounded_text(limits.ANCHOR, "anchor: " + score_name(Score.MIXED), blank=True)

@@ -101,11 +101,9 @@ class Delivery(models.Model):
         help_text="Sent as X-InterviewKit-Delivery: the same on every retry (receivers dedupe)",
     )  # fmt: skip
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
-    event = models.CharField(max_length=40, choices=Event.choices)
+    event = models.CharField(max_length=40, choices=Event)
     payload = models.JSONField(help_text="The event's data, sent as the body's 'data'")
-    status = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
-    )
+    status = models.CharField(max_length=10, choices=DeliveryStatus, default=DeliveryStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(
         null=True, blank=True, help_text="When the next attempt is due (pending only)"
