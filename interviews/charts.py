@@ -25,10 +25,6 @@ class Bar:
         """Baseline of a label written just above the bar."""
         return round(self.y - 3, 2)
 
-    @property
-    def centre_x(self) -> float:
-        return round(self.x + self.width / 2, 2)
-
 
 @dataclass(frozen=True)
 class Chart:

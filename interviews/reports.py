@@ -413,10 +413,6 @@ class Debrief:
         return any(e.revealed and not e.own for e in self.entries)
 
     @property
-    def hidden_count(self) -> int:
-        return sum(1 for e in self.entries if not e.revealed and e.interview.is_submitted)
-
-    @property
     def co_scored(self) -> bool:
         return any(e.sheets for e in self.entries)
 
@@ -676,10 +672,6 @@ class HealthRow:
         if self.q.difficulty is None or self.q.expected_difficulty is None:
             return None
         return self.q.difficulty - self.q.expected_difficulty
-
-    @property
-    def skip_percent(self) -> float:
-        return self.q.skip_rate * 100
 
 
 def health_rows(snapshot: Snapshot) -> list[HealthRow]:

@@ -10,7 +10,7 @@ from interviews import services
 from interviews.forms.errors import add_service_errors
 from interviews.forms.manage import ScheduleFields
 from interviews.models import Candidate, Interview, Kit, LoopStatus
-from questionbank.models import Kind, Level, Question, Topic
+from questionbank.models import Kind, Level, Question
 
 MINUTES_MIN, MINUTES_MAX = 5, 480
 SEED_MAX = 2**31 - 1
@@ -323,10 +323,6 @@ class AutoComposeForm(forms.Form):
         if not weights:
             return None
         return {slug: weights.get(slug, 1.0) for slug in self.topic_slugs}
-
-
-def topics_for_autocompose():
-    return Topic.objects.order_by("position", "name")
 
 
 class SaveKitForm(forms.Form):
