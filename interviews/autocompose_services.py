@@ -30,7 +30,7 @@ from .autocompose import (
     join_names,
     refused,
 )
-from .models import Interview
+from .models import Interview, InterviewQuestion
 
 # A level pool larger than this is composed from a seeded sample of about SAMPLE_SIZE questions
 # (plus every question of the requested topics the sample leaves thin), and from the whole pool
@@ -190,7 +190,9 @@ def autocompose_interview(
         topic_weights, labels = _topics(items, topic_slugs=topic_slugs, weights=weights)
     except _Refused as refusal:
         return refused(*refusal.args)
-    exclude_ids = services.asked_question_ids(interview.candidate, exclude=interview)
+    exclude_ids = InterviewQuestion.objects.asked_question_ids(
+        interview.candidate, exclude=interview
+    )
 
     def run(pool_items: list[Item]) -> Result:
         return compose(

@@ -58,10 +58,12 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse, stats
 
+from questionbank.models import SCORE_MAX, SCORE_MIN, Score
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-SCORES = (1, 2, 3, 4)
+SCORES: tuple[int, ...] = tuple(Score.values)
 DIFFICULTIES = (1, 2, 3, 4, 5)
 CONFIDENCE = 0.95
 BOOTSTRAP_REPS = 1000
@@ -118,7 +120,7 @@ class Rating:
 
     def __post_init__(self) -> None:
         if self.score is not None and self.score not in SCORES:
-            raise ValueError(f"A score is 1 to 4, not {self.score!r}.")
+            raise ValueError(f"A score is {SCORE_MIN} to {SCORE_MAX}, not {self.score!r}.")
         if self.skipped and self.score is not None:
             raise ValueError("A skipped question has no score.")
         if self.tagged_difficulty not in DIFFICULTIES:

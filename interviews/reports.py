@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractUser
 
-from questionbank.models import Score
+from questionbank.models import SCORE_MAX, SCORE_MIN, Score, score_name
 
 from . import charts, measures
 from .measures import Alpha, HireRate, Interval, Leniency, LevelMean, QuestionHealth, Rating
@@ -56,7 +56,7 @@ def format_seconds(seconds: int | None) -> str:
 
 def score_text(score: int | None) -> str:
     """'3 Good', or '' for no score."""
-    return f"{score} {Score(score).label}" if score else ""
+    return score_name(Score(score)) if score else ""
 
 
 def display_name(user: AbstractUser | None) -> str:
@@ -139,8 +139,8 @@ class Scorecard:
             [(t.name, t.mean.value) for t in self.topics],
             chart_id=f"topic-chart-{self.interview.pk}",
             title="Mean score per topic",
-            summary="Mean score per topic on the 1 to 4 scale.",
-            scale=[(s, f"{s} {Score(s).label}") for s in Score.values],
+            summary=f"Mean score per topic on the {SCORE_MIN} to {SCORE_MAX} scale.",
+            scale=[(s.value, score_name(s)) for s in Score],
             missing="no scored questions",
             empty="no topics",
         )

@@ -112,11 +112,6 @@ def _check_length(field: str, text: str, limit: int) -> None:
         )
 
 
-def asked_question_ids(candidate: Candidate, *, exclude: Interview | None = None) -> set[int]:
-    """The read ``InterviewQuestion.objects.asked_question_ids`` (kept here for its callers)."""
-    return InterviewQuestion.objects.asked_question_ids(candidate, exclude=exclude)
-
-
 def _duplicate_email_error(existing: Sequence[Candidate]) -> ValidationError:
     names = ", ".join(f"{c.name} ({c.level.name})" for c in existing)
     return ValidationError(

@@ -9,15 +9,18 @@ from django.template.defaultfilters import pluralize
 
 from config import limits
 from interviews.models import Recommendation
+from questionbank.models import SCORE_MAX, SCORE_MIN, Score
 
-SCORE_MESSAGE = "A score is 1 (Poor), 2 (Mixed), 3 (Good) or 4 (Excellent)."
+_NAMED = [f"{score.value} ({score.label})" for score in Score]
+# "A score is 1 (Poor), 2 (Mixed), 3 (Good) or 4 (Excellent)."
+SCORE_MESSAGE = f"A score is {', '.join(_NAMED[:-1])} or {_NAMED[-1]}."
 
 
 class ScoreForm(forms.Form):
     """One of: a score 1..4, skip, or clear."""
 
     score = forms.TypedChoiceField(
-        choices=[(str(s), str(s)) for s in range(1, 5)],
+        choices=[(str(s), str(s)) for s in Score.values],
         coerce=int,
         required=False,
         error_messages={"invalid_choice": SCORE_MESSAGE},
@@ -31,7 +34,9 @@ class ScoreForm(forms.Form):
             return data
         chosen = [data.get("score") not in (None, ""), data.get("skip"), data.get("clear")]
         if sum(bool(c) for c in chosen) != 1:
-            raise forms.ValidationError("Choose a score (1 to 4), Skip, or Clear.")
+            raise forms.ValidationError(
+                f"Choose a score ({SCORE_MIN} to {SCORE_MAX}), Skip, or Clear."
+            )
         return data
 
     def action(self) -> dict:

@@ -130,7 +130,7 @@ def compose(request, pk: int):
             "next_url": request.get_full_path(),
         }
         return render(request, "interviews/compose.html#autocompose", context)
-    asked = services.asked_question_ids(interview.candidate, exclude=interview)
+    asked = InterviewQuestion.objects.asked_question_ids(interview.candidate, exclude=interview)
     if fragment == "interview":
         context = {**interview_context(interview, asked), "next_url": _next_from_get(request)}
         return render(request, "interviews/compose.html#interview", context)

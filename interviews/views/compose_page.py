@@ -16,7 +16,7 @@ from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 
-from interviews import charts, services
+from interviews import charts
 from interviews.autocompose import technical_wanted
 from interviews.forms.compose import AutoComposeForm, SaveKitForm
 from interviews.models import Interview, InterviewQuestion, LoopStage
@@ -171,7 +171,7 @@ def compose_page(
 ):
     """The whole composer page; after a POST, its bank is the one ``next_url`` names."""
     interview = Interview.objects.with_items().get(pk=interview.pk)
-    asked = services.asked_question_ids(interview.candidate, exclude=interview)
+    asked = InterviewQuestion.objects.asked_question_ids(interview.candidate, exclude=interview)
     bank_request = request if next_url is None else with_get(request, _params_of(next_url))
     context = {
         **interview_context(interview, asked),
@@ -191,6 +191,6 @@ def interview_fragment(
     request, interview: Interview, next_url: str, *, status=200, partial="interview", **extra
 ):
     interview = Interview.objects.with_items().get(pk=interview.pk)
-    asked = services.asked_question_ids(interview.candidate, exclude=interview)
+    asked = InterviewQuestion.objects.asked_question_ids(interview.candidate, exclude=interview)
     context = {**interview_context(interview, asked), "next_url": next_url, **extra}
     return render(request, f"interviews/compose.html#{partial}", context, status=status)

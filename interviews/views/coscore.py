@@ -66,7 +66,7 @@ def _manage_context(interview: Interview, form=None, error: str = "") -> dict:
         "sheets": sheets,
         "form": form or AddCoScorerForm(users=choices),
         "error": error,
-        "open": interview.status in ("draft", "live"),
+        "open": not interview.is_submitted,
     }
 
 

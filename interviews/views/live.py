@@ -136,7 +136,7 @@ def _focus_item(items, position=None, item_pk=None):
         for item in items:
             if item.position == wanted:
                 return item
-    return next((item for item in items if item.state == "open"), items[0] if items else None)
+    return next((item for item in items if item.is_open), items[0] if items else None)
 
 
 def _search(interview: Interview, find: str, items) -> list[dict]:
@@ -152,7 +152,7 @@ def _search(interview: Interview, find: str, items) -> list[dict]:
     if not questions:
         return []
     in_interview = {item.question_id for item in items}
-    asked = services.asked_question_ids(interview.candidate, exclude=interview)
+    asked = InterviewQuestion.objects.asked_question_ids(interview.candidate, exclude=interview)
     return [
         {"question": q, "in_interview": q.pk in in_interview, "asked": q.pk in asked}
         for q in questions

@@ -185,7 +185,7 @@ def submit_page(
     """A sheet's recommendation, summary, and a decision about unscored questions, submitted
     with ``submit(recommendation=, summary=, allow_unscored=)``; then ``done``: the message
     and the page to go to."""
-    open_items = [item for item in items if item.state == "open"]
+    open_items = [item for item in items if item.is_open]
     status = 200
     if request.method == "POST":
         form = SubmitForm(request.POST, open_count=len(open_items))

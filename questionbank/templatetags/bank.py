@@ -1,14 +1,8 @@
 from django import template
 
-from questionbank.models import SCORING_RULE, split_lines
+from questionbank.models import SCORING_RULE
 
 register = template.Library()
-
-
-@register.filter
-def lines(value) -> list[str]:
-    """A one-point-per-line text field as a list of points."""
-    return split_lines(value or "")
 
 
 @register.inclusion_tag("includes/scoring_rule.html")

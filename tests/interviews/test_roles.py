@@ -476,7 +476,11 @@ def test_a_stage_composes_from_its_focus_topics_and_never_repeats_the_loop(clien
         .exclude(interview=interview)
         .values_list("question_id", flat=True)
     )
-    assert planned & services.asked_question_ids(world["candidate"], exclude=interview) == planned
+    assert (
+        planned
+        & InterviewQuestion.objects.asked_question_ids(world["candidate"], exclude=interview)
+        == planned
+    )
     client.post(
         reverse("interviews:autocompose", args=[interview.pk]),
         {"topics": ["rag", "inference", "behavioral"], "seed": 3},
