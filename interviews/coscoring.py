@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -62,12 +63,12 @@ def _lock_sheet(sheet: CoScorer) -> CoScorer:
         raise ValidationError("This co-scorer's sheet no longer exists.", code="missing") from None
 
 
-def may_manage_co_scorers(actor, interview: Interview) -> bool:
+def may_manage_co_scorers(actor: User | None, interview: Interview) -> bool:
     """The interview's interviewer, or a hiring manager (the rule ``manage_co_scorers``)."""
     return actor is not None and actor.has_perm("interviews.manage_co_scorers", interview)
 
 
-def _require_manager(actor, interview: Interview) -> None:
+def _require_manager(actor: User | None, interview: Interview) -> None:
     if not may_manage_co_scorers(actor, interview):
         raise ValidationError(
             "Only the interview's interviewer or a hiring manager adds or removes co-scorers.",
@@ -76,7 +77,9 @@ def _require_manager(actor, interview: Interview) -> None:
 
 
 @transaction.atomic
-def coscorer_add(*, interview: Interview, user, actor, role: str = CoScorerRole.PANEL) -> CoScorer:
+def coscorer_add(
+    *, interview: Interview, user: User, actor: User, role: str = CoScorerRole.PANEL
+) -> CoScorer:
     """Add ``user`` as a co-scorer of a draft or live interview, with an empty sheet."""
     interview = _lock_interview(interview)
     _require_manager(actor, interview)
@@ -113,7 +116,7 @@ def coscorer_add(*, interview: Interview, user, actor, role: str = CoScorerRole.
 
 
 @transaction.atomic
-def coscorer_remove(*, sheet: CoScorer, actor) -> None:
+def coscorer_remove(*, sheet: CoScorer, actor: User | None) -> None:
     """Remove a co-scorer who has not scored, noted or submitted anything yet."""
     interview = _lock_interview(sheet.interview)
     sheet = _lock_sheet(sheet)
@@ -250,7 +253,7 @@ def coscorer_submit(
 
 @transaction.atomic
 def loop_decide(
-    *, loop: Loop, decision: str, actor, decided_on: date | None = None, note: str = ""
+    *, loop: Loop, decision: str, actor: User, decided_on: date | None = None, note: str = ""
 ) -> Loop:
     """Record (or change) the hiring manager's decision on a loop: hire or no hire, on a day
     (today by default, never in the future), with a note. Emits ``loop.decision_recorded``."""
